@@ -1,0 +1,5 @@
+# Copyright 2026 logistics_followup contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from . import logistics_courier
+from . import logistics_courier_number_rule
+from . import delivery_carrier
