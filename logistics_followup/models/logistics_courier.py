@@ -44,6 +44,8 @@ class LogisticsCourier(models.Model):
         comodel_name="delivery.carrier",
         inverse_name="logistics_courier_id",
         string="Delivery Methods",
+        # only the groups that may read delivery methods at all
+        groups="stock.group_stock_user,sales_team.group_sale_salesman,base.group_partner_manager",
     )
 
     _code_uniq = models.Constraint(

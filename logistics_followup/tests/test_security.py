@@ -1,7 +1,7 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import LogisticsCommon
 
@@ -54,6 +54,14 @@ class TestSecurity(LogisticsCommon):
             self.env["logistics.courier"].with_user(self.portal_user).search([])
         self.courier_sf.with_user(self.supervisor).write({"sequence": 5})
         self.assertEqual(self.courier_sf.sequence, 5)
+
+    def test_courier_form_opens_for_each_role(self):
+        """The form view loads for agents and supervisors, who need not have
+        Inventory or Sales rights (delivery methods are shown to those who do)."""
+        for user in (self.agent, self.supervisor):
+            form = Form(self.courier_sf.with_user(user))
+            self.assertEqual(form.code, "SF")
+            self.assertTrue(form.number_rule_ids)
 
     def test_menus_only_for_what_exists(self):
         """Every menu of the addon opens an action or holds one that does."""
