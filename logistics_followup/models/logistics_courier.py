@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..core import waybill as waybill_core
+from ..core import webhook as webhook_core
 
 
 class LogisticsCourier(models.Model):
@@ -33,6 +34,12 @@ class LogisticsCourier(models.Model):
         string="Tracking URL",
         help="Public tracking page of the courier; {number} is replaced by the "
         "waybill number.",
+    )
+    webhook_secret = fields.Char(
+        groups="logistics_followup.group_logistics_supervisor",
+        copy=False,
+        help="Shared secret of the courier's webhook: each push is signed with "
+        "HMAC-SHA256 over '<timestamp>.<body>' (X-Logistics-Signature).",
     )
     number_rule_ids = fields.One2many(
         comodel_name="logistics.courier.number.rule",
@@ -166,6 +173,20 @@ class LogisticsCourier(models.Model):
         rules = {courier.code: courier._get_number_rules() for courier in couriers}
         codes = waybill_core.candidate_couriers(number, rules)
         return self.browse([by_code[code].id for code in codes])
+
+    @api.model
+    def _find_by_kuaidi100_code(self, code):
+        """The courier of a Kuaidi100 company code (``com``): the courier's own
+        ``kuaidi100_code`` first, then the defaults of ``core/webhook.py``."""
+        if not code:
+            return self.browse()
+        code = code.strip().lower()
+        courier = self.search([("kuaidi100_code", "=", code)], limit=1)
+        if not courier and code in webhook_core.KUAIDI100_COMPANIES:
+            courier = self.search(
+                [("code", "=", webhook_core.KUAIDI100_COMPANIES[code])], limit=1
+            )
+        return courier
 
     def _get_tracking_url(self, number):
         self.ensure_one()

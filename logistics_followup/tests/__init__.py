@@ -2,3 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import test_security
 from . import test_logistics_courier
+from . import test_tracking_ingest
+from . import test_stock_picking
+from . import test_webhook

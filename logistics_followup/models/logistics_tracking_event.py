@@ -1,0 +1,421 @@
+# Copyright 2026 logistics_followup contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..core import tracking as tracking_core
+from ..core import waybill as waybill_core
+from .logistics_waybill import SIGNED_BY_SELECTION, STATE_SELECTION
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+class LogisticsTrackingEvent(models.Model):
+    """One scan of a parcel's flow (快件流程): time, place, event, operator.
+
+    R-WB-3. Events are written only through :meth:`ingest`, the one entry
+    point of every source (manual entry, file import, webhooks, pull crons).
+    """
+
+    _name = "logistics.tracking.event"
+    _description = "Tracking Event"
+    _order = "event_time desc, state_rank desc, id desc"
+    _rec_name = "description"
+
+    waybill_id = fields.Many2one(
+        comodel_name="logistics.waybill",
+        required=True,
+        ondelete="cascade",
+        index=False,  # covered by the (waybill_id, event_time) index below
+    )
+    company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
+    event_time = fields.Datetime(required=True, string="Time")
+    place = fields.Char()
+    state = fields.Selection(selection=STATE_SELECTION, required=True, string="Event")
+    state_rank = fields.Integer(required=True)
+    signed_by = fields.Selection(selection=SIGNED_BY_SELECTION, string="Signed")
+    status_raw = fields.Char(string="Status as Received")
+    description = fields.Char()
+    operator = fields.Char()
+    operator_phone = fields.Char()
+    source = fields.Selection(
+        selection=[
+            ("manual", "Manual Entry"),
+            ("import", "File Import"),
+            ("webhook", "Courier Webhook"),
+            ("kuaidi100", "Kuaidi100 Push"),
+            ("pull", "Courier Pull"),
+            ("api", "API"),
+        ],
+        required=True,
+        default="api",
+    )
+    dedup_key = fields.Char(required=True, readonly=True)
+
+    _dedup_key_uniq = models.Constraint(
+        "UNIQUE(dedup_key)", "This tracking event was already recorded."
+    )
+    _waybill_time_idx = models.Index("(waybill_id, event_time DESC, state_rank DESC)")
+
+    def init(self):
+        # The big table of the addon: a bigint key (ARCHITECTURE.md).
+        self.env.cr.execute(
+            SQL(
+                "SELECT data_type FROM information_schema.columns "
+                "WHERE table_name = %s AND column_name = 'id'",
+                self._table,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if row and row[0] == "integer":
+            self.env.cr.execute(
+                SQL(
+                    "ALTER TABLE %s ALTER COLUMN id TYPE bigint",
+                    SQL.identifier(self._table),
+                )
+            )
+
+    # ------------------------------------------------------------
+    # INGESTION
+    # ------------------------------------------------------------
+
+    @api.model
+    def ingest(self, rows, source="api"):
+        """Record tracking events from any source (R-WB-3).
+
+        :param rows: list of dicts ``{waybill, courier, time, place, status,
+            description, operator, operator_phone}``; ``courier`` is a courier
+            code and may be omitted when the number identifies the courier;
+            ``time`` is ISO 8601 (naive: the company's timezone); ``status``
+            is one of our states, a Kuaidi100 / AfterShip code or a Chinese
+            status word.
+        :param source: one of the ``source`` selection values
+        :returns: ``{"accepted": int, "duplicates": int, "rejected":
+            [{"index": int, "reason": str}]}``
+
+        Valid rows are kept even when others are rejected; the same rows
+        again add nothing; the final state does not depend on the order in
+        which events arrive. A bounded number of SQL statements per batch.
+        """
+        self.check_access("create")
+        if source not in dict(self._fields["source"].selection):
+            source = "api"
+        tz_name = self.env.company.partner_id.tz or DEFAULT_TZ
+        mapping = self.env["logistics.status.mapping"]._get_mapping()
+        rejected = []
+        parsed = []
+        for index, row in enumerate(rows if isinstance(rows, list) else []):
+            try:
+                parsed.append(
+                    (
+                        index,
+                        tracking_core.normalize_row(
+                            row, tz_name=tz_name, mapping=mapping
+                        ),
+                    )
+                )
+            except tracking_core.TrackingError as error:
+                rejected.append((index, error.code, error.params))
+        if not isinstance(rows, list):
+            rejected.append((0, "not_a_list", {}))
+
+        resolved, more_rejected = self._ingest_resolve_waybills(parsed)
+        rejected += more_rejected
+        accepted, duplicates = self._ingest_insert(resolved, source)
+        return {
+            "accepted": accepted,
+            "duplicates": duplicates,
+            "rejected": [
+                {"index": index, "reason": self._rejection_reason(code, params)}
+                for index, code, params in sorted(rejected, key=lambda r: r[0])
+            ],
+        }
+
+    def _ingest_resolve_waybills(self, parsed):
+        """Attach each parsed row to a waybill id, creating unknown waybills
+        when the setting allows it. Returns ``([(row, waybill_id, company_id,
+        courier_code)], rejected)``."""
+        Courier = self.env["logistics.courier"].sudo()
+        rejected = []
+        couriers = Courier.search([])
+        by_code = {courier.code: courier for courier in couriers}
+        rules = {courier.code: courier._get_number_rules() for courier in couriers}
+
+        # rows without a courier: an existing waybill with that number, else
+        # the most specific courier whose formats accept it
+        numbers_without = {row.number for _i, row in parsed if not row.courier_code}
+        known = {}
+        if numbers_without:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT w.number, c.code FROM logistics_waybill w "
+                    "JOIN logistics_courier c ON c.id = w.courier_id "
+                    "WHERE w.number = ANY(%s) ORDER BY w.id",
+                    list(numbers_without),
+                )
+            )
+            for number, code in self.env.cr.fetchall():
+                known.setdefault(number, code)
+        guessed = {}
+        keyed = []
+        for index, row in parsed:
+            code = row.courier_code
+            if not code:
+                code = known.get(row.number)
+                if not code:
+                    if row.number not in guessed:
+                        candidates = waybill_core.candidate_couriers(row.number, rules)
+                        guessed[row.number] = candidates[0] if candidates else None
+                    code = guessed[row.number]
+                if not code:
+                    rejected.append(
+                        (index, "courier_undetermined", {"number": row.number})
+                    )
+                    continue
+            courier = by_code.get(code)
+            if not courier:
+                rejected.append((index, "courier_unknown", {"courier": code}))
+                continue
+            result = waybill_core.validate_number(row.number, rules[code])
+            if not result.valid:
+                rejected.append(
+                    (
+                        index,
+                        "waybill_format",
+                        {"message": courier._waybill_number_error(row.number, result)},
+                    )
+                )
+                continue
+            keyed.append((index, row, courier))
+
+        pairs = sorted({(row.number, courier.id) for _i, row, courier in keyed})
+        ids = self._ingest_waybill_ids(pairs)
+        create_unknown = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("logistics_followup.ingest_unknown_waybill", "create")
+            != "reject"
+        )
+        missing = [pair for pair in pairs if pair not in ids]
+        if missing and create_unknown:
+            self._ingest_create_waybills(missing)
+            ids = self._ingest_waybill_ids(pairs)
+        resolved = []
+        for index, row, courier in keyed:
+            found = ids.get((row.number, courier.id))
+            if not found:
+                rejected.append((index, "waybill_unknown", {"number": row.number}))
+                continue
+            resolved.append((row, found[0], found[1], courier.code))
+        return resolved, rejected
+
+    def _ingest_waybill_ids(self, pairs):
+        if not pairs:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                "SELECT w.number, w.courier_id, w.id, w.company_id "
+                "FROM logistics_waybill w "
+                "JOIN unnest(%s::varchar[], %s::int[]) AS p(number, courier_id) "
+                "ON p.number = w.number AND p.courier_id = w.courier_id",
+                [p[0] for p in pairs],
+                [p[1] for p in pairs],
+            )
+        )
+        return {(n, c): (wid, cid) for n, c, wid, cid in self.env.cr.fetchall()}
+
+    def _ingest_create_waybills(self, pairs):
+        """Create the waybills of unknown numbers in one statement; a
+        concurrent transaction creating the same ones is not an error."""
+        self.env["logistics.waybill"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO logistics_waybill (number, courier_id, company_id, "
+                "state, direction, active, create_uid, create_date, write_uid, "
+                "write_date) "
+                "SELECT p.number, p.courier_id, %(company)s, 'created', 'outbound', "
+                "TRUE, %(uid)s, now() at time zone 'UTC', %(uid)s, "
+                "now() at time zone 'UTC' "
+                "FROM unnest(%(numbers)s::varchar[], %(couriers)s::int[]) "
+                "AS p(number, courier_id) "
+                "ON CONFLICT (number, courier_id) DO NOTHING",
+                company=self.env.company.id,
+                uid=self.env.uid,
+                numbers=[p[0] for p in pairs],
+                couriers=[p[1] for p in pairs],
+            )
+        )
+
+    def _ingest_insert(self, resolved, source):
+        """Insert the events (ON CONFLICT on the dedup key) and recompute the
+        affected waybills. Returns ``(accepted, duplicates)``."""
+        if not resolved:
+            return 0, 0
+        columns = {
+            name: []
+            for name in (
+                "waybill_id",
+                "company_id",
+                "event_time",
+                "place",
+                "state",
+                "state_rank",
+                "signed_by",
+                "status_raw",
+                "description",
+                "operator",
+                "operator_phone",
+                "dedup_key",
+            )
+        }
+        seen = set()
+        for row, waybill_id, company_id, courier_code in resolved:
+            key = row.key_for(courier_code)
+            if key in seen:
+                continue
+            seen.add(key)
+            for name, value in (
+                ("waybill_id", waybill_id),
+                ("company_id", company_id),
+                ("event_time", row.time),
+                ("place", row.place or None),
+                ("state", row.state),
+                ("state_rank", tracking_core.STATE_RANK[row.state]),
+                ("signed_by", row.signed_by),
+                ("status_raw", row.status_raw or None),
+                ("description", row.description or None),
+                ("operator", row.operator or None),
+                ("operator_phone", row.operator_phone or None),
+                ("dedup_key", key),
+            ):
+                columns[name].append(value)
+        waybill_ids = sorted(set(columns["waybill_id"]))
+        self.flush_model()
+        self.env["logistics.waybill"].flush_model()
+        # lock the waybills in one order so that concurrent batches queue
+        # instead of deadlocking
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM logistics_waybill WHERE id = ANY(%s) "
+                "ORDER BY id FOR NO KEY UPDATE",
+                waybill_ids,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO logistics_tracking_event (waybill_id, company_id, "
+                "event_time, place, state, state_rank, signed_by, status_raw, "
+                "description, operator, operator_phone, dedup_key, source, "
+                "create_uid, create_date, write_uid, write_date) "
+                "SELECT e.*, %(source)s, %(uid)s, now() at time zone 'UTC', "
+                "%(uid)s, now() at time zone 'UTC' FROM unnest("
+                "%(waybill_id)s::int[], %(company_id)s::int[], "
+                "%(event_time)s::timestamp[], %(place)s::varchar[], "
+                "%(state)s::varchar[], %(state_rank)s::int[], "
+                "%(signed_by)s::varchar[], %(status_raw)s::varchar[], "
+                "%(description)s::varchar[], %(operator)s::varchar[], "
+                "%(operator_phone)s::varchar[], %(dedup_key)s::varchar[]) AS e "
+                "ON CONFLICT (dedup_key) DO NOTHING",
+                source=source,
+                uid=self.env.uid,
+                **columns,
+            )
+        )
+        accepted = self.env.cr.rowcount
+        self._recompute_waybills(waybill_ids)
+        return accepted, len(resolved) - accepted
+
+    def _recompute_waybills(self, waybill_ids):
+        """State and last event of the waybills from their ordered events,
+        in one statement: the same order as ``core.tracking.derive_state``."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE logistics_waybill w SET state = last.state, "
+                "signed_by = CASE WHEN last.state = 'delivered' "
+                "THEN last.signed_by END, "
+                "last_event_time = last.event_time, "
+                "last_event_place = last.place, "
+                "first_scan_time = firsts.first_scan, "
+                "write_date = now() at time zone 'UTC' "
+                "FROM (SELECT DISTINCT ON (waybill_id) waybill_id, state, "
+                "signed_by, event_time, place FROM logistics_tracking_event "
+                "WHERE waybill_id = ANY(%(ids)s) "
+                "ORDER BY waybill_id, event_time DESC, state_rank DESC, "
+                "dedup_key DESC) AS last "
+                "LEFT JOIN (SELECT waybill_id, min(event_time) AS first_scan "
+                "FROM logistics_tracking_event WHERE waybill_id = ANY(%(ids)s) "
+                "AND state != 'created' GROUP BY waybill_id) AS firsts "
+                "ON firsts.waybill_id = last.waybill_id "
+                "WHERE w.id = last.waybill_id",
+                ids=waybill_ids,
+            )
+        )
+        self.env["logistics.waybill"].invalidate_model(
+            [
+                "state",
+                "signed_by",
+                "last_event_time",
+                "last_event_place",
+                "first_scan_time",
+            ]
+        )
+        self.invalidate_model()
+
+    def _rejection_reason(self, code, params):
+        """The translated reason of a rejected row."""
+        params = params or {}
+        if code == "waybill_format":
+            return params.get("message", "")
+        reasons = {
+            "not_a_list": self.env._("The rows must be a list."),
+            "not_a_dict": self.env._("The row is not an object."),
+            "unknown_field": self.env._(
+                "Unknown field %(field)s.", field=params.get("field", "")
+            ),
+            "waybill_missing": self.env._("The waybill number is missing."),
+            "waybill_invalid": self.env._(
+                "The waybill number is not valid: only letters A-Z and digits, 6 to "
+                "32 characters."
+            ),
+            "courier_invalid": self.env._("The courier code is not valid."),
+            "courier_unknown": self.env._(
+                "Unknown courier %(courier)s.", courier=params.get("courier", "")
+            ),
+            "courier_undetermined": self.env._(
+                "No courier is given and none of the couriers' formats matches "
+                "%(number)s.",
+                number=params.get("number", ""),
+            ),
+            "waybill_unknown": self.env._(
+                "Waybill %(number)s is unknown, and unknown waybills are not "
+                "created (Settings).",
+                number=params.get("number", ""),
+            ),
+            "time": self.env._(
+                "The time is missing or not ISO 8601, e.g. 2026-11-11T08:30:00+08:00."
+            ),
+            "time_future": self.env._("The time is more than a day in the future."),
+            "timezone": self.env._(
+                "The company's timezone %(tz)s is unknown: fix it on the company's "
+                "address.",
+                tz=params.get("tz_name", ""),
+            ),
+            "status_missing": self.env._("The status is missing."),
+            "status": self.env._(
+                "Unknown status %(status)s: add it to the status mappings.",
+                status=params.get("status", ""),
+            ),
+            "too_long": self.env._(
+                "The field %(field)s is longer than %(max)s characters.",
+                field=params.get("field", ""),
+                max=params.get("max", ""),
+            ),
+            "type": self.env._(
+                "The field %(field)s must be text.", field=params.get("field", "")
+            ),
+        }
+        return reasons.get(code) or code

@@ -1,0 +1,25 @@
+# Copyright 2026 logistics_followup contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    logistics_ingest_unknown_waybill = fields.Selection(
+        selection=[
+            ("create", "Create the waybill"),
+            ("reject", "Reject the event"),
+        ],
+        string="Events of Unknown Waybills",
+        default="create",
+        config_parameter="logistics_followup.ingest_unknown_waybill",
+        help="What tracking events for a waybill number not yet in the database "
+        "do: create the waybill, or be rejected with a reason.",
+    )
+    logistics_kuaidi100_salt = fields.Char(
+        string="Kuaidi100 Salt",
+        config_parameter="logistics_followup.kuaidi100_salt",
+        help="The salt of your Kuaidi100 subscriptions: pushes to "
+        "/logistics/webhook/kuaidi100 are accepted only when signed with it.",
+    )

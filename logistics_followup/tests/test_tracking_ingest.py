@@ -1,0 +1,270 @@
+# Copyright 2026 logistics_followup contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from ..core import tracking as tracking_core
+from .common import LogisticsCommon
+
+NUMBER = "SF3299150988269"
+
+
+def sf_number(serial):
+    return f"SF{serial:013d}"
+
+
+@tagged("post_install", "-at_install")
+class TestTrackingIngest(LogisticsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Event = cls.env["logistics.tracking.event"]
+        cls.Waybill = cls.env["logistics.waybill"]
+        cls.counter = itertools.count(1)
+        cls.flow = [
+            ("2026-11-10T09:00:00+08:00", "1", "深圳宝安", "已揽收"),
+            ("2026-11-10T21:00:00+08:00", "0", "深圳转运中心", "已发出"),
+            ("2026-11-11T06:00:00+08:00", "0", "杭州转运中心", "已到达"),
+            ("2026-11-11T08:00:00+08:00", "5", "杭州西湖网点", "派送中"),
+            ("2026-11-11T10:30:00+08:00", "301", "杭州西湖网点", "本人签收"),
+        ]
+
+    def rows(self, number, flow=None):
+        return [
+            {
+                "waybill": number,
+                "courier": "SF",
+                "time": time,
+                "status": status,
+                "place": place,
+                "description": text,
+            }
+            for time, status, place, text in (flow or self.flow)
+        ]
+
+    def waybill(self, number):
+        return self.Waybill.search([("number", "=", number)])
+
+    def timeline(self, waybill):
+        return [(e.event_time, e.state, e.place) for e in waybill.event_ids]
+
+    def test_ingest_creates_waybill_and_state(self):
+        """R-WB-3: events build the timeline and the current state."""
+        result = self.Event.ingest(self.rows(NUMBER))
+        self.assertEqual(result, {"accepted": 5, "duplicates": 0, "rejected": []})
+        waybill = self.waybill(NUMBER)
+        self.assertEqual(waybill.courier_id, self.courier_sf)
+        self.assertEqual(waybill.state, "delivered")
+        self.assertEqual(waybill.signed_by, "addressee")
+        self.assertEqual(waybill.last_event_place, "杭州西湖网点")
+        self.assertEqual(str(waybill.last_event_time), "2026-11-11 02:30:00")  # UTC
+        self.assertEqual(str(waybill.first_scan_time), "2026-11-10 01:00:00")
+        self.assertEqual(waybill.event_ids[0].state, "delivered")  # newest first
+
+    def test_replay_adds_nothing(self):
+        """R-WB-3: a replayed feed adds nothing."""
+        self.Event.ingest(self.rows(NUMBER))
+        result = self.Event.ingest(self.rows(NUMBER), source="webhook")
+        self.assertEqual(result, {"accepted": 0, "duplicates": 5, "rejected": []})
+        self.assertEqual(len(self.waybill(NUMBER).event_ids), 5)
+        # duplicates inside one batch count as duplicates too
+        result = self.Event.ingest(self.rows("SF1111111111111") * 2)
+        self.assertEqual((result["accepted"], result["duplicates"]), (5, 5))
+
+    @settings(max_examples=15, deadline=None)
+    @given(st.permutations(range(5)), st.integers(min_value=1, max_value=4))
+    def test_order_independence(self, order, batches):
+        """R-WB-3 property: any arrival order, in any batches, gives the same
+        state and timeline as the ordered feed, and as core.derive_state."""
+        serial = next(self.counter)
+        reference, shuffled = sf_number(10**6 + serial), sf_number(2 * 10**6 + serial)
+        self.Event.ingest(self.rows(reference))
+        rows = self.rows(shuffled)
+        arrival = [rows[i] for i in order]
+        size = -(-len(arrival) // batches)
+        for start in range(0, len(arrival), size):
+            self.Event.ingest(arrival[start : start + size])
+        ref, got = self.waybill(reference), self.waybill(shuffled)
+        self.assertEqual(got.state, ref.state)
+        self.assertEqual(got.last_event_time, ref.last_event_time)
+        self.assertEqual(self.timeline(got), self.timeline(ref))
+        derived = tracking_core.derive_state(
+            [
+                {
+                    "time": e.event_time,
+                    "state": e.state,
+                    "place": e.place,
+                    "signed_by": e.signed_by,
+                    "dedup_key": e.dedup_key,
+                }
+                for e in got.event_ids
+            ]
+        )
+        self.assertEqual(got.state, derived.state)
+        self.assertEqual(got.signed_by or None, derived.signed_by)
+
+    def test_late_older_event_never_moves_state_back(self):
+        """R-WB-3: an older event arriving late keeps the current state."""
+        self.Event.ingest(self.rows(NUMBER)[2:])
+        self.assertEqual(self.waybill(NUMBER).state, "delivered")
+        self.Event.ingest(self.rows(NUMBER)[:1])
+        waybill = self.waybill(NUMBER)
+        self.assertEqual(waybill.state, "delivered")
+        self.assertEqual(len(waybill.event_ids), 4)
+        self.assertEqual(str(waybill.first_scan_time), "2026-11-10 01:00:00")
+
+    def test_bad_rows_rejected_valid_rows_kept(self):
+        """Bad input gets a reason per row and loses nothing else."""
+        rows = [
+            *self.rows(NUMBER)[:2],
+            "not a dict",
+            {
+                "waybill": "YT1234588888888",
+                "courier": "SF",
+                "time": "2026-11-10T09:00:00",
+                "status": "1",
+            },
+            {"waybill": NUMBER, "courier": "SF", "time": "yesterday", "status": "1"},
+            {
+                "waybill": NUMBER,
+                "courier": "SF",
+                "time": "2026-11-10T09:00:00",
+                "status": "???",
+            },
+            {
+                "waybill": NUMBER,
+                "courier": "NOPE",
+                "time": "2026-11-10T09:00:00",
+                "status": "1",
+            },
+            {"waybill": NUMBER, "courier": "SF", "tme": "2026-11-10", "status": "1"},
+        ]
+        before = self.Event.search_count([])
+        result = self.Event.ingest(rows)
+        self.assertEqual(result["accepted"], 2)
+        self.assertEqual([r["index"] for r in result["rejected"]], [2, 3, 4, 5, 6, 7])
+        for rejection in result["rejected"]:
+            self.assertTrue(rejection["reason"].strip())
+        self.assertIn("SF + 13", result["rejected"][1]["reason"])  # expected formats
+        self.assertEqual(self.Event.search_count([]), before + 2)
+
+    def test_courier_inferred_from_number(self):
+        """The courier may be left out when the number identifies it."""
+        result = self.Event.ingest(
+            [
+                {
+                    "waybill": "JT1234567890123",
+                    "time": "2026-11-10T09:00:00",
+                    "status": "已揽收",
+                }
+            ]
+        )
+        self.assertEqual(result["accepted"], 1)
+        self.assertEqual(self.waybill("JT1234567890123").courier_id.code, "JT")
+
+    def test_unknown_waybill_setting(self):
+        self.env["ir.config_parameter"].set_param(
+            "logistics_followup.ingest_unknown_waybill", "reject"
+        )
+        result = self.Event.ingest(self.rows("SF2222222222222")[:1])
+        self.assertEqual(result["accepted"], 0)
+        self.assertEqual(len(result["rejected"]), 1)
+        self.assertFalse(self.waybill("SF2222222222222"))
+
+    def test_naive_time_is_company_timezone(self):
+        self.env.company.partner_id.tz = "Asia/Shanghai"
+        self.Event.ingest(
+            [
+                {
+                    "waybill": NUMBER,
+                    "courier": "SF",
+                    "time": "2026-11-10 09:00:00",
+                    "status": "1",
+                }
+            ]
+        )
+        self.assertEqual(
+            str(self.waybill(NUMBER).event_ids.event_time), "2026-11-10 01:00:00"
+        )
+
+    def test_signed_evidence_kept(self):
+        """R-PP-8: a locker drop is not an addressee signature."""
+        flow = [
+            *self.flow[:4],
+            ("2026-11-11T10:30:00+08:00", "304", "丰巢柜", "已投柜签收"),
+        ]
+        self.Event.ingest(self.rows(NUMBER, flow))
+        waybill = self.waybill(NUMBER)
+        self.assertEqual((waybill.state, waybill.signed_by), ("delivered", "locker"))
+
+    def test_statement_count_independent_of_batch_size(self):
+        """Set-based: the number of SQL statements does not grow with rows."""
+
+        def statements(count, offset):
+            rows = []
+            for i in range(count):
+                rows += self.rows(sf_number(offset + i))
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            result = self.Event.ingest(rows)
+            self.assertEqual(result["accepted"], 5 * count)
+            return self.env.cr.sql_log_count - before
+
+        statements(1, 4 * 10**6)  # warm the caches (mappings, couriers)
+        small = statements(2, 5 * 10**6)
+        large = statements(60, 6 * 10**6)
+        self.assertEqual(large, small)
+        self.assertLessEqual(large, 20)
+
+    def test_manual_entry(self):
+        self.Event.ingest(self.rows(NUMBER)[:1])
+        waybill = self.waybill(NUMBER)
+        wizard = (
+            self.env["logistics.tracking.event.add"]
+            .with_user(self.agent)
+            .create(
+                {
+                    "waybill_id": waybill.id,
+                    "event_time": "2026-11-10 05:00:00",
+                    "state": "in_transit",
+                    "place": "Shenzhen hub",
+                }
+            )
+        )
+        wizard.action_add()
+        self.assertEqual(waybill.state, "in_transit")
+        self.assertEqual(waybill.event_ids[0].source, "manual")
+
+    def test_portal_user_cannot_reach_tracking(self):
+        """Portal users cannot read waybills or events through the backend."""
+        self.Event.ingest(self.rows(NUMBER))
+        with self.assertRaises(AccessError):
+            self.Waybill.with_user(self.portal_user).search([])
+        with self.assertRaises(AccessError):
+            self.Event.with_user(self.portal_user).search([])
+        with self.assertRaises(AccessError):
+            self.Event.with_user(self.portal_user).ingest(self.rows(NUMBER))
+
+    def test_multi_company_isolation(self):
+        """Waybills and events carry their company; a user of company A never
+        sees company B's."""
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        self.Event.with_company(company_b).ingest(self.rows("SF3333333333333"))
+        self.Event.ingest(self.rows("SF4444444444444"))
+        waybill_b = self.waybill("SF3333333333333")
+        self.assertEqual(waybill_b.company_id, company_b)
+        self.assertEqual(waybill_b.event_ids.company_id, company_b)
+        agent = self.agent.with_user(self.agent)
+        numbers = agent.env["logistics.waybill"].search([]).mapped("number")
+        self.assertIn("SF4444444444444", numbers)
+        self.assertNotIn("SF3333333333333", numbers)
+        self.assertFalse(
+            agent.env["logistics.tracking.event"].search(
+                [("waybill_id", "=", waybill_b.id)]
+            )
+        )

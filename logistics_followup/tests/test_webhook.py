@@ -1,0 +1,229 @@
+# Copyright 2026 logistics_followup contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+import time
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from ..core import webhook as webhook_core
+
+URL = "/logistics/webhook/SF"
+SECRET = "s3cret-for-tests"
+NUMBER = "SF3299150988269"
+
+
+def event(**overrides):
+    row = {
+        "waybill": NUMBER,
+        "time": "2026-11-10T09:00:00+08:00",
+        "status": "1",
+        "place": "深圳宝安",
+        "description": "已揽收",
+    }
+    row.update(overrides)
+    return row
+
+
+@tagged("post_install", "-at_install")
+class TestWebhook(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.courier = cls.env.ref("logistics_followup.courier_sf")
+        cls.courier.webhook_secret = SECRET
+        cls.env["ir.config_parameter"].set_param(
+            "logistics_followup.kuaidi100_salt", "salty"
+        )
+
+    def post(self, body, timestamp=None, signature=None, secret=SECRET, url=URL):
+        if not isinstance(body, bytes):
+            body = json.dumps(body).encode()
+        timestamp = str(int(time.time())) if timestamp is None else timestamp
+        if signature is None:
+            signature = webhook_core.sign(secret, timestamp, body)
+        headers = {"Content-Type": "application/json"}
+        if timestamp != "":
+            headers[webhook_core.TIMESTAMP_HEADER] = timestamp
+        if signature != "":
+            headers[webhook_core.SIGNATURE_HEADER] = signature
+        return self.url_open(url, data=body, headers=headers, method="POST")
+
+    def events_count(self):
+        return self.env["logistics.tracking.event"].search_count([])
+
+    def test_signed_push_is_ingested(self):
+        response = self.post(
+            {"events": [event(), event(status="5", time="2026-11-11T08:00:00+08:00")]}
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(
+            response.json(), {"accepted": 2, "duplicates": 0, "rejected": []}
+        )
+        waybill = self.env["logistics.waybill"].search([("number", "=", NUMBER)])
+        self.assertEqual(waybill.state, "out_for_delivery")
+        # replay: nothing new
+        response = self.post({"events": [event()]})
+        self.assertEqual(response.json()["duplicates"], 1)
+
+    @mute_logger("odoo.addons.logistics_followup.controllers.main")
+    def test_authentication(self):
+        """401 on a missing or wrong signature or a stale timestamp."""
+        body = {"events": [event()]}
+        now = int(time.time())
+        cases = {
+            "no signature": self.post(body, signature=""),
+            "wrong signature": self.post(body, signature="0" * 64),
+            "wrong secret": self.post(body, secret="other"),
+            "no timestamp": self.post(body, timestamp=""),
+            "stale": self.post(body, timestamp=str(now - 301)),
+            "future": self.post(body, timestamp=str(now + 301)),
+        }
+        for name, response in cases.items():
+            self.assertEqual(response.status_code, 401, name)
+            self.assertIn("error", response.json(), name)
+        self.assertEqual(self.events_count(), 0)
+        # a body changed after signing
+        stamp = str(now)
+        raw = json.dumps(body).encode()
+        signature = webhook_core.sign(SECRET, stamp, raw)
+        tampered = raw.replace(b"09:00", b"10:00")
+        self.assertEqual(self.post(tampered, stamp, signature).status_code, 401)
+
+    @mute_logger("odoo.addons.logistics_followup.controllers.main")
+    def test_malformed_payloads(self):
+        """At least 50 malformed payloads, each 4xx with a reason, nothing
+        written."""
+        bodies = [
+            b"",
+            b"{",
+            b"[]",
+            b"null",
+            b"42",
+            b'"events"',
+            b"\xff\xfe",
+            b'{"events": {}}',
+            b'{"events": null}',
+            b'{"events": "x"}',
+            b'{"events": 1}',
+            b'{"events": []}',
+            b'{"event": []}',
+            b'{"events": [], "more": 1}',
+            b'{"events": [1], "x": null}',
+            b"{'events': []}",
+            b'{"events": [}',
+            b'{"events": [{"waybill": "SF1"},]}',
+            b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+            b"true",
+            b"NaN",
+            b'{"events": NaN}',
+            b'{"events": Infinity}',
+            b"\x00",
+            b"<xml/>",
+            b"events=[]",
+        ]
+        bodies += [b'{"events": ' + b"[" * n for n in range(1, 13)]
+        bodies += [b'{"events": [' + b'{"a":' * n for n in range(1, 13)]
+        self.assertGreaterEqual(len(bodies), 50)
+        for body in bodies:
+            response = self.post(body)
+            self.assertTrue(400 <= response.status_code < 500, body)
+            self.assertTrue(response.json()["message"], body)
+        self.assertEqual(self.events_count(), 0)
+
+    @mute_logger("odoo.addons.logistics_followup.controllers.main")
+    def test_too_large_and_unknown_courier(self):
+        big = b'{"events": [' + b" " * (webhook_core.MAX_BODY + 1) + b"]}"
+        self.assertEqual(self.post(big).status_code, 413)
+        response = self.post({"events": [event()]}, url="/logistics/webhook/NOPE")
+        self.assertEqual(response.status_code, 404)
+
+    def test_rejected_rows_reported(self):
+        response = self.post({"events": [event(), event(time="nonsense"), "x"]})
+        self.assertEqual(response.status_code, 200)
+        result = response.json()
+        self.assertEqual(result["accepted"], 1)
+        self.assertEqual([r["index"] for r in result["rejected"]], [1, 2])
+
+    def kuaidi100(self, param, salt="salty"):
+        text = json.dumps(param, ensure_ascii=False)
+        return self.url_open(
+            "/logistics/webhook/kuaidi100",
+            data={"param": text, "sign": webhook_core.kuaidi100_sign(text, salt)},
+        )
+
+    def push(self, status="polling", message="", **extra):
+        param = {
+            "status": status,
+            "message": message,
+            "lastResult": {
+                "message": "ok",
+                "nu": NUMBER,
+                "com": "shunfeng",
+                "state": "0",
+                "data": [
+                    {
+                        "context": "【深圳转运中心】已发出",
+                        "time": "2026-11-10 21:00:00",
+                        "ftime": "2026-11-10 21:00:00",
+                        "areaName": "广东,深圳市",
+                        "status": "在途",
+                    },
+                    {
+                        "context": "顺丰速运 已收取快件",
+                        "time": "2026-11-10 09:00:00",
+                        "ftime": "2026-11-10 09:00:00",
+                        "areaName": "广东,深圳市",
+                        "status": "揽收",
+                    },
+                ],
+            },
+        }
+        param.update(extra)
+        return param
+
+    def test_kuaidi100_push(self):
+        response = self.kuaidi100(self.push())
+        self.assertEqual(response.json(), webhook_core.KUAIDI100_ACK)
+        waybill = self.env["logistics.waybill"].search([("number", "=", NUMBER)])
+        self.assertEqual(len(waybill.event_ids), 2)
+        self.assertEqual(waybill.state, "in_transit")
+
+    @mute_logger("odoo.addons.logistics_followup.controllers.main")
+    def test_kuaidi100_bad_sign(self):
+        response = self.kuaidi100(self.push(), salt="wrong")
+        self.assertFalse(response.json()["result"])
+        self.assertEqual(self.events_count(), 0)
+
+    def test_kuaidi100_abort_flags_waybill(self):
+        """An abort with 3天查询无记录 flags the waybill for problem detection."""
+        self.kuaidi100(self.push())
+        self.kuaidi100(self.push(status="abort", message="3天查询无记录"))
+        waybill = self.env["logistics.waybill"].search([("number", "=", NUMBER)])
+        self.assertEqual(waybill.tracking_stop_reason, "no_record")
+
+    def test_kuaidi100_courier_correction(self):
+        """comOld / comNew: the waybill moves to the corrected courier."""
+        number = "786187979245"  # 12 digits: a legacy ZTO and a legacy SF number
+        zto = self.env.ref("logistics_followup.courier_zto")
+        waybill = self.env["logistics.waybill"].create(
+            {"number": number, "courier_id": zto.id}
+        )
+        param = self.push(
+            status="abort", autoCheck=1, comOld="zhongtong", comNew="shunfeng"
+        )
+        param["lastResult"]["nu"] = number
+        param["lastResult"]["com"] = "zhongtong"
+        self.assertEqual(self.kuaidi100(param).json(), webhook_core.KUAIDI100_ACK)
+        self.assertEqual(waybill.courier_id, self.courier)
+        self.assertEqual(len(waybill.event_ids), 2)
+        # a correction the number cannot satisfy leaves the waybill alone
+        jt_number = "JT1234567890123"
+        jt = self.env.ref("logistics_followup.courier_jt")
+        jt_waybill = self.env["logistics.waybill"].create(
+            {"number": jt_number, "courier_id": jt.id}
+        )
+        param["comOld"], param["comNew"] = "jtexpress", "yuantong"
+        param["lastResult"]["nu"] = jt_number
+        self.assertEqual(self.kuaidi100(param).json()["result"], True)
+        self.assertEqual(jt_waybill.courier_id, jt)
