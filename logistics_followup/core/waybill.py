@@ -487,3 +487,57 @@ def candidate_couriers(
         ranked.append((best, -position, courier))
     ranked.sort(reverse=True)
     return [courier for _best, _position, courier in ranked]
+
+
+# ---------------------------------------------------------------------------
+# Tracking references and tracking pages
+# ---------------------------------------------------------------------------
+
+# Separators between the numbers of one tracking reference: Odoo joins
+# several with commas (send_to_shipper); people type ; 、 or spaces, in
+# full-width forms too. Dashes are NOT separators: they belong to numbers.
+_REFERENCE_SEPARATORS = re.compile(r"[,;，；、\s]+")
+
+
+def split_numbers(reference: object) -> list[str]:
+    """The normalised waybill numbers of a tracking reference (R-WB-6).
+
+    ``"sf3299150988269, SF1234567890123"`` gives both numbers normalised, in
+    order, without repeats or empty parts. Validation is the caller's.
+    """
+    if not isinstance(reference, str):
+        return []
+    numbers = []
+    for part in _REFERENCE_SEPARATORS.split(reference):
+        number = normalize_number(part)
+        if number and number not in numbers:
+            numbers.append(number)
+    return numbers
+
+
+#: Placeholder of a courier's tracking URL template.
+URL_PLACEHOLDER = "{number}"
+
+
+def tracking_url_problem(template: object) -> str | None:
+    """``None`` when ``template`` is a usable tracking URL template, else a
+    code: ``scheme`` (not http:// or https://) or ``placeholder`` (no
+    ``{number}``). An empty template is usable (the courier has no page)."""
+    if not template:
+        return None
+    if not isinstance(template, str) or not template.startswith(
+        ("http://", "https://")
+    ):
+        return "scheme"
+    if URL_PLACEHOLDER not in template:
+        return "placeholder"
+    return None
+
+
+def render_tracking_url(template: object, number: object) -> str | None:
+    """The courier's page for ``number``, or ``None`` without a usable
+    template or number."""
+    number = normalize_number(number)
+    if not number or not template or tracking_url_problem(template):
+        return None
+    return template.replace(URL_PLACEHOLDER, number)

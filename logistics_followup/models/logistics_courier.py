@@ -67,10 +67,7 @@ class LogisticsCourier(models.Model):
     @api.constrains("tracking_url")
     def _check_tracking_url(self):
         for courier in self:
-            url = courier.tracking_url
-            if url and (
-                "{number}" not in url or not url.startswith(("http://", "https://"))
-            ):
+            if waybill_core.tracking_url_problem(courier.tracking_url):
                 raise ValidationError(
                     self.env._(
                         "The tracking URL of %(courier)s must start with http:// or "
@@ -190,9 +187,7 @@ class LogisticsCourier(models.Model):
 
     def _get_tracking_url(self, number):
         self.ensure_one()
-        if not self.tracking_url or not number:
-            return False
-        return self.tracking_url.replace("{number}", number)
+        return waybill_core.render_tracking_url(self.tracking_url, number) or False
 
     @api.model
     def _install_default_number_rules(self):

@@ -1,15 +1,11 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..core import tracking as tracking_core
 from ..core import waybill as waybill_core
 from .logistics_waybill import SIGNED_BY_SELECTION, STATE_SELECTION
-
-_logger = logging.getLogger(__name__)
 
 DEFAULT_TZ = "Asia/Shanghai"
 

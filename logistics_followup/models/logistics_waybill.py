@@ -3,7 +3,6 @@
 from odoo import api, fields, models
 
 from ..core import masking
-from ..core import tracking as tracking_core
 from ..core import waybill as waybill_core
 
 STATE_SELECTION = [
@@ -24,8 +23,6 @@ SIGNED_BY_SELECTION = [
     ("locker", "Into a locker or pickup station"),
     ("after_exception", "After an earlier failed attempt"),
 ]
-assert [s for s, _label in STATE_SELECTION] == list(tracking_core.STATES)
-assert [s for s, _label in SIGNED_BY_SELECTION] == list(tracking_core.SIGNED_BY)
 
 
 class LogisticsWaybill(models.Model):
@@ -147,7 +144,6 @@ class LogisticsWaybill(models.Model):
         string="Tracking Events",
         readonly=True,
     )
-    event_count = fields.Integer(compute="_compute_event_count")
     picking_ids = fields.Many2many(
         comodel_name="stock.picking",
         relation="logistics_waybill_stock_picking_rel",
@@ -173,15 +169,6 @@ class LogisticsWaybill(models.Model):
         for waybill in self:
             waybill.sender_phone_last4 = masking.phone_last4(waybill.sender_phone)
             waybill.receiver_phone_last4 = masking.phone_last4(waybill.receiver_phone)
-
-    def _compute_event_count(self):
-        counts = dict(
-            self.env["logistics.tracking.event"]._read_group(
-                [("waybill_id", "in", self.ids)], ["waybill_id"], ["__count"]
-            )
-        )
-        for waybill in self:
-            waybill.event_count = counts.get(waybill, 0)
 
     @api.depends("picking_ids")
     def _compute_picking_count(self):

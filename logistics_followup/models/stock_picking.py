@@ -1,10 +1,8 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import re
-
 from odoo import api, fields, models
 
-TRACKING_REF_SEPARATORS = re.compile(r"[,;，；、\s]+")
+from ..core import waybill as waybill_core
 
 
 class StockPicking(models.Model):
@@ -34,47 +32,57 @@ class StockPicking(models.Model):
         """R-WB-6: a validated delivery with tracking references creates or
         links its waybills, one per number; a waybill shared by several
         pickings is a split shipment."""
-        Waybill = self.env["logistics.waybill"].sudo()
         todo = []
         for picking in self:
             courier = picking.carrier_id.logistics_courier_id
-            if (
-                picking.picking_type_code != "outgoing"
-                or not picking.carrier_tracking_ref
-                or not courier
-            ):
+            if picking.picking_type_code != "outgoing" or not courier:
                 continue
-            for raw in TRACKING_REF_SEPARATORS.split(picking.carrier_tracking_ref):
-                if raw:
-                    todo.append((picking, courier, courier._check_waybill_number(raw)))
+            for number in waybill_core.split_numbers(picking.carrier_tracking_ref):
+                todo.append((picking, courier, courier._check_waybill_number(number)))
         if not todo:
             return
+        Waybill = self.env["logistics.waybill"].sudo()
         existing = Waybill.search(
             [("number", "in", list({number for _p, _c, number in todo}))]
         )
         by_key = {(w.number, w.courier_id.id): w for w in existing}
+        new_vals = {}
         for picking, courier, number in todo:
-            waybill = by_key.get((number, courier.id))
-            if not waybill:
-                waybill = Waybill.create(
-                    {
-                        "number": number,
-                        "courier_id": courier.id,
-                        "company_id": picking.company_id.id,
-                        "direction": "outbound",
-                        "receiver_partner_id": picking.partner_id.id,
-                        "receiver_name": picking.partner_id.name,
-                        "receiver_phone": picking.partner_id.phone,
-                        "receiver_address": picking.partner_id.contact_address,
-                        "sender_partner_id": picking.company_id.partner_id.id,
-                        "sender_name": picking.company_id.name,
-                        "sender_phone": picking.company_id.phone,
-                        "sender_address": picking.company_id.partner_id.contact_address,
-                        "shipped_date": picking.date_done,
-                    }
-                )
-                by_key[(number, courier.id)] = waybill
-            waybill.picking_ids = [fields.Command.link(picking.id)]
+            key = (number, courier.id)
+            if key not in by_key and key not in new_vals:
+                new_vals[key] = picking._waybill_vals(courier, number)
+        if new_vals:
+            created = Waybill.create(list(new_vals.values()))
+            by_key.update(zip(new_vals, created, strict=True))
+        pickings_by_waybill = {}
+        for picking, courier, number in todo:
+            waybill = by_key[(number, courier.id)]
+            pickings_by_waybill.setdefault(waybill, self.browse())
+            pickings_by_waybill[waybill] |= picking
+        for waybill, pickings in pickings_by_waybill.items():
+            waybill.picking_ids = [fields.Command.link(p.id) for p in pickings]
+
+    def _waybill_vals(self, courier, number):
+        """Values of the waybill created for ``number`` when this picking is
+        validated: the receiver is the picking's partner, the sender the
+        company."""
+        self.ensure_one()
+        company_partner = self.company_id.partner_id
+        return {
+            "number": number,
+            "courier_id": courier.id,
+            "company_id": self.company_id.id,
+            "direction": "outbound",
+            "receiver_partner_id": self.partner_id.id,
+            "receiver_name": self.partner_id.name,
+            "receiver_phone": self.partner_id.phone,
+            "receiver_address": self.partner_id.contact_address,
+            "sender_partner_id": company_partner.id,
+            "sender_name": self.company_id.name,
+            "sender_phone": self.company_id.phone,
+            "sender_address": company_partner.contact_address,
+            "shipped_date": self.date_done,
+        }
 
     def action_view_waybills(self):
         self.ensure_one()

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..core import tracking as tracking_core
+from ..core import waybill as waybill_core
 from .common import LogisticsCommon
 
 NUMBER = "SF3299150988269"
@@ -268,3 +269,36 @@ class TestTrackingIngest(LogisticsCommon):
                 [("waybill_id", "=", waybill_b.id)]
             )
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCoreCodesTranslated(LogisticsCommon):
+    """Every code the core returns reaches users as a message of its own."""
+
+    def test_selections_match_core(self):
+        for model, field, codes in (
+            ("logistics.waybill", "state", tracking_core.STATES),
+            ("logistics.waybill", "signed_by", tracking_core.SIGNED_BY),
+            ("logistics.tracking.event", "state", tracking_core.STATES),
+            ("logistics.status.mapping", "source", tracking_core.SOURCES),
+        ):
+            selection = self.env[model]._fields[field].selection
+            self.assertEqual([key for key, _label in selection], list(codes), field)
+
+    def test_rejection_codes(self):
+        Event = self.env["logistics.tracking.event"]
+        params = {"field": "place", "max": 128, "status": "x", "courier": "X"}
+        messages = set()
+        for code in tracking_core.REJECTION_CODES:
+            message = Event._rejection_reason(code, params)
+            self.assertNotEqual(message, code, f"{code} has no message")
+            messages.add(message)
+        self.assertEqual(len(messages), len(tracking_core.REJECTION_CODES))
+
+    def test_number_codes(self):
+        Courier = self.env["logistics.courier"]
+        for code in waybill_core.VALIDATION_CODES:
+            self.assertNotEqual(Courier._number_reason(code), code, code)
+        Rule = self.env["logistics.courier.number.rule"]
+        for code in waybill_core.RULE_PROBLEMS:
+            self.assertNotEqual(Rule._rule_problem_message(code), code, code)

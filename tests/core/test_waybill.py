@@ -507,3 +507,52 @@ def test_module_is_pure_python():
     }
     assert modules
     assert {name.split(".")[0] for name in modules} <= sys.stdlib_module_names
+
+
+# --------------------------------------------------------------------------
+# Tracking references and tracking pages (R-WB-6)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("SF3299150988269", ["SF3299150988269"]),
+        ("sf3299150988269, SF1234567890123", ["SF3299150988269", "SF1234567890123"]),
+        ("SF1;SF2，SF3；SF4、SF5 SF6\tSF7", [f"SF{i}" for i in range(1, 8)]),
+        ("SF 3299-1509-88269", ["SF", "3299150988269"]),
+        ("SF1, sf1,,", ["SF1"]),
+        ("", []),
+        (None, []),
+        (42, []),
+    ],
+)
+def test_split_numbers(reference, expected):
+    """R-WB-6: a picking's tracking reference can carry several numbers."""
+    assert waybill.split_numbers(reference) == expected
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("https://example.com/t?no={number}", None),
+        ("http://example.com/{number}", None),
+        ("", None),
+        (None, None),
+        ("https://example.com/no-placeholder", "placeholder"),
+        ("ftp://example.com/{number}", "scheme"),
+        ("example.com/{number}", "scheme"),
+    ],
+)
+def test_tracking_url_problem(template, problem):
+    assert waybill.tracking_url_problem(template) == problem
+
+
+def test_render_tracking_url():
+    template = "https://example.com/t?no={number}"
+    assert waybill.render_tracking_url(template, " sf-1 ") == (
+        "https://example.com/t?no=SF1"
+    )
+    assert waybill.render_tracking_url(template, "") is None
+    assert waybill.render_tracking_url("https://example.com/x", "SF1") is None
+    assert waybill.render_tracking_url(None, "SF1") is None
