@@ -8,3 +8,4 @@ from . import logistics_tracking_event
 from . import logistics_status_mapping
 from . import stock_picking
 from . import res_config_settings
+from . import logistics_transit_time

@@ -315,19 +315,22 @@ class LogisticsTrackingEvent(models.Model):
                 "%(signed_by)s::varchar[], %(status_raw)s::varchar[], "
                 "%(description)s::varchar[], %(operator)s::varchar[], "
                 "%(operator_phone)s::varchar[], %(dedup_key)s::varchar[]) AS e "
-                "ON CONFLICT (dedup_key) DO NOTHING",
+                "ON CONFLICT (dedup_key) DO NOTHING RETURNING waybill_id",
                 source=source,
                 uid=self.env.uid,
                 **columns,
             )
         )
+        fresh = sorted({waybill_id for (waybill_id,) in self.env.cr.fetchall()})
         accepted = self.env.cr.rowcount
-        self._recompute_waybills(waybill_ids)
+        self._recompute_waybills(waybill_ids, fresh)
         return accepted, len(resolved) - accepted
 
-    def _recompute_waybills(self, waybill_ids):
+    def _recompute_waybills(self, waybill_ids, fresh_ids=()):
         """State and last event of the waybills from their ordered events,
-        in one statement: the same order as ``core.tracking.derive_state``."""
+        in one statement: the same order as ``core.tracking.derive_state``.
+        Waybills in ``fresh_ids`` got new events: their tracking-stop flag
+        clears. Then their expected delivery dates (R-WB-4)."""
         self.env.cr.execute(
             SQL(
                 "UPDATE logistics_waybill w SET state = last.state, "
@@ -336,6 +339,8 @@ class LogisticsTrackingEvent(models.Model):
                 "last_event_time = last.event_time, "
                 "last_event_place = last.place, "
                 "first_scan_time = firsts.first_scan, "
+                "tracking_stop_reason = CASE WHEN w.id = ANY(%(fresh)s) THEN NULL "
+                "ELSE w.tracking_stop_reason END, "
                 "write_date = now() at time zone 'UTC' "
                 "FROM (SELECT DISTINCT ON (waybill_id) waybill_id, state, "
                 "signed_by, event_time, place FROM logistics_tracking_event "
@@ -348,18 +353,22 @@ class LogisticsTrackingEvent(models.Model):
                 "ON firsts.waybill_id = last.waybill_id "
                 "WHERE w.id = last.waybill_id",
                 ids=waybill_ids,
+                fresh=list(fresh_ids),
             )
         )
-        self.env["logistics.waybill"].invalidate_model(
+        Waybill = self.env["logistics.waybill"]
+        Waybill.invalidate_model(
             [
                 "state",
                 "signed_by",
                 "last_event_time",
                 "last_event_place",
                 "first_scan_time",
+                "tracking_stop_reason",
             ]
         )
         self.invalidate_model()
+        Waybill._recompute_expected_dates(waybill_ids)
 
     def _rejection_reason(self, code, params):
         """The translated reason of a rejected row."""

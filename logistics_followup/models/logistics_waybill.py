@@ -1,9 +1,12 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..core import masking
+from ..core import transit as transit_core
 from ..core import waybill as waybill_core
+from .logistics_transit_time import ROUTE_CLASS_SELECTION
 
 STATE_SELECTION = [
     ("created", "Created"),
@@ -105,7 +108,27 @@ class LogisticsWaybill(models.Model):
         string="Arrived On",
         help="Arrival at the destination; for a split shipment, of the last batch.",
     )
-    expected_date = fields.Datetime(string="Expected Delivery")
+    route_class = fields.Selection(
+        selection=ROUTE_CLASS_SELECTION,
+        compute="_compute_route_class",
+        store=True,
+        readonly=False,
+        help="From the sender's and receiver's province and city; decides the "
+        "normal transit time (R-WB-4).",
+    )
+    expected_date = fields.Datetime(
+        string="Expected Delivery",
+        help="Shipped (else first scan) plus the normal transit time of the most "
+        "specific matching norm. Set by hand after confirming with the "
+        "delivering station, it is kept.",
+    )
+    expected_date_manual = fields.Boolean(copy=False)
+    is_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="Beyond its normal transit time and not delivered yet (R-WB-4).",
+    )
     state = fields.Selection(
         selection=STATE_SELECTION,
         required=True,
@@ -159,6 +182,17 @@ class LogisticsWaybill(models.Model):
         "UNIQUE(number, courier_id)",
         "This courier already has a waybill with this number.",
     )
+    # the filters of the overdue search and of the tracking-stop cron
+    _overdue_idx = models.Index(
+        "(expected_date) WHERE state NOT IN ('delivered', 'returned', 'lost')"
+    )
+    _no_record_idx = models.Index(
+        "(create_date) WHERE last_event_time IS NULL AND tracking_stop_reason IS NULL"
+    )
+    _no_change_idx = models.Index(
+        "(last_event_time) WHERE tracking_stop_reason IS NULL "
+        "AND state NOT IN ('delivered', 'returned', 'lost')"
+    )
 
     # ------------------------------------------------------------
     # COMPUTES
@@ -169,6 +203,35 @@ class LogisticsWaybill(models.Model):
         for waybill in self:
             waybill.sender_phone_last4 = masking.phone_last4(waybill.sender_phone)
             waybill.receiver_phone_last4 = masking.phone_last4(waybill.receiver_phone)
+
+    @api.depends(
+        "sender_partner_id.state_id",
+        "sender_partner_id.city",
+        "receiver_partner_id.state_id",
+        "receiver_partner_id.city",
+    )
+    def _compute_route_class(self):
+        for waybill in self:
+            sender, receiver = waybill.sender_partner_id, waybill.receiver_partner_id
+            waybill.route_class = transit_core.route_class(
+                sender.state_id.id, sender.city, receiver.state_id.id, receiver.city
+            )
+
+    @api.depends("expected_date", "state")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for waybill in self:
+            waybill.is_overdue = transit_core.is_overdue(
+                waybill.expected_date, waybill.state, now
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        return [
+            ("expected_date", "<", fields.Datetime.now()),
+            ("state", "not in", list(transit_core.FINAL_STATES)),
+        ]
 
     @api.depends("picking_ids")
     def _compute_picking_count(self):
@@ -207,9 +270,29 @@ class LogisticsWaybill(models.Model):
             courier = by_id.get(vals.get("courier_id"))
             if courier and "number" in vals:
                 vals["number"] = courier._check_waybill_number(vals["number"])
-        return super().create(vals_list)
+            if vals.get("expected_date"):
+                vals["expected_date_manual"] = True
+        waybills = super().create(vals_list)
+        waybills.flush_recordset()
+        self._recompute_expected_dates(waybills.ids)
+        return waybills
+
+    _EXPECTED_DATE_INPUTS = frozenset(
+        (
+            "shipped_date",
+            "courier_id",
+            "service",
+            "transport_mode",
+            "sender_partner_id",
+            "receiver_partner_id",
+            "expected_date_manual",
+        )
+    )
 
     def write(self, vals):
+        if "expected_date" in vals:
+            # set by hand (confirmed with the station, R-WB-5): kept
+            vals = dict(vals, expected_date_manual=bool(vals["expected_date"]))
         if "number" in vals or "courier_id" in vals:
             for waybill in self:
                 courier = (
@@ -221,8 +304,13 @@ class LogisticsWaybill(models.Model):
                     vals.get("number", waybill.number)
                 )
                 super(LogisticsWaybill, waybill).write(dict(vals, number=number))
-            return True
-        return super().write(vals)
+            res = True
+        else:
+            res = super().write(vals)
+        if self._EXPECTED_DATE_INPUTS.intersection(vals):
+            self.flush_recordset()
+            self._recompute_expected_dates(self.ids)
+        return res
 
     @api.model
     def _apply_courier_correction(self, number, old_courier, new_courier):
@@ -249,6 +337,80 @@ class LogisticsWaybill(models.Model):
                 )
             )
         return waybill
+
+    @api.model
+    def _recompute_expected_dates(self, waybill_ids):
+        """R-WB-4, set-wise: shipped (else first scan) plus the hours of the
+        most specific active norm, in the order of ``core.transit.pick_norm``;
+        dates set by hand are kept."""
+        if not waybill_ids:
+            return
+        self.env["logistics.transit.time"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE logistics_waybill w SET expected_date = "
+                "COALESCE(w.shipped_date, w.first_scan_time) "
+                "+ make_interval(secs => n.hours * 3600) "
+                "FROM logistics_waybill src LEFT JOIN LATERAL ("
+                "  SELECT t.hours FROM logistics_transit_time t"
+                "  WHERE t.active AND t.route_class = src.route_class"
+                "  AND (t.courier_id IS NULL OR t.courier_id = src.courier_id)"
+                "  AND (t.service IS NULL"
+                "       OR lower(trim(t.service)) = lower(trim(src.service)))"
+                "  AND (t.transport_mode IS NULL"
+                "       OR t.transport_mode = src.transport_mode)"
+                "  ORDER BY t.courier_id IS NOT NULL DESC,"
+                "  t.service IS NOT NULL DESC, t.transport_mode IS NOT NULL DESC,"
+                "  t.id LIMIT 1) n ON TRUE "
+                "WHERE w.id = src.id AND w.id = ANY(%s) "
+                "AND NOT COALESCE(w.expected_date_manual, FALSE)",
+                list(waybill_ids),
+            )
+        )
+        self.invalidate_model(["expected_date"])
+
+    @api.model
+    def _cron_flag_stopped_tracking(self):
+        """Tracking stops by rule, as aggregators do: no event N days after
+        creation, or no new event for N days (``core.transit``); one UPDATE
+        per rule over the partial indexes, safe to rerun."""
+        params = self.env["ir.config_parameter"].sudo()
+        no_record = int(
+            params.get_param(
+                "logistics_followup.no_record_days", transit_core.DEFAULT_NO_RECORD_DAYS
+            )
+        )
+        no_change = int(
+            params.get_param(
+                "logistics_followup.no_change_days", transit_core.DEFAULT_NO_CHANGE_DAYS
+            )
+        )
+        final = list(transit_core.FINAL_STATES)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE logistics_waybill SET tracking_stop_reason = 'no_record' "
+                "WHERE last_event_time IS NULL AND tracking_stop_reason IS NULL "
+                "AND state != ALL(%(final)s) "
+                "AND create_date < (now() at time zone 'UTC') "
+                "- make_interval(days => %(days)s)",
+                final=final,
+                days=no_record,
+            )
+        )
+        flagged = self.env.cr.rowcount
+        self.env.cr.execute(
+            SQL(
+                "UPDATE logistics_waybill SET tracking_stop_reason = 'no_change' "
+                "WHERE tracking_stop_reason IS NULL AND state != ALL(%(final)s) "
+                "AND last_event_time < (now() at time zone 'UTC') "
+                "- make_interval(days => %(days)s)",
+                final=final,
+                days=no_change,
+            )
+        )
+        flagged += self.env.cr.rowcount
+        self.invalidate_model(["tracking_stop_reason"])
+        return flagged
 
     # ------------------------------------------------------------
     # ACTIONS

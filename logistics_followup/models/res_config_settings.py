@@ -23,3 +23,17 @@ class ResConfigSettings(models.TransientModel):
         help="The salt of your Kuaidi100 subscriptions: pushes to "
         "/logistics/webhook/kuaidi100 are accepted only when signed with it.",
     )
+    logistics_no_record_days = fields.Integer(
+        string="No Record After (days)",
+        default=3,
+        config_parameter="logistics_followup.no_record_days",
+        help="A waybill without any tracking event this many days after its "
+        "creation is flagged for problem detection.",
+    )
+    logistics_no_change_days = fields.Integer(
+        string="No Change For (days)",
+        default=60,
+        config_parameter="logistics_followup.no_change_days",
+        help="A waybill without a new tracking event for this many days is "
+        "flagged for problem detection.",
+    )

@@ -5,3 +5,4 @@ from . import test_logistics_courier
 from . import test_tracking_ingest
 from . import test_stock_picking
 from . import test_webhook
+from . import test_transit

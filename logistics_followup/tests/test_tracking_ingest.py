@@ -1,12 +1,19 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import itertools
+import threading
+import time
+from contextlib import closing
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.service.model import retrying
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from ..core import tracking as tracking_core
 from ..core import waybill as waybill_core
@@ -302,3 +309,91 @@ class TestCoreCodesTranslated(LogisticsCommon):
         Rule = self.env["logistics.courier.number.rule"]
         for code in waybill_core.RULE_PROBLEMS:
             self.assertNotEqual(Rule._rule_problem_message(code), code, code)
+
+
+@tagged("post_install", "-at_install")
+class TestIngestConcurrency(TransactionCase):
+    """Two ingest transactions with overlapping rows, really concurrent: each
+    on its own database connection, both snapshots taken before either
+    commits, each run the way Odoo runs a request (``retrying``)."""
+
+    def _real_env(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def test_concurrent_overlapping_batches(self):
+        dbname = self.env.cr.dbname
+        base = time.time_ns() % 10**12
+        numbers = [f"SF9{base + i:012d}" for i in range(2)]
+        times = [f"2026-11-{10 + day:02d}T08:00:00+08:00" for day in range(9)]
+        statuses = ["1", "0", "0", "0", "0", "0", "5", "5", "301"]
+
+        def rows(indexes):
+            return [
+                {
+                    "waybill": number,
+                    "courier": "SF",
+                    "time": times[i],
+                    "status": statuses[i],
+                    "place": f"站点{i}",
+                }
+                for number in numbers
+                for i in indexes
+            ]
+
+        batches = {"a": rows(range(6)), "b": rows(range(3, 9))}
+        barrier = threading.Barrier(2)
+        results, errors = {}, []
+
+        def worker(name):
+            try:
+                with closing(sql_db.db_connect(dbname).cursor()) as cr:
+                    env = self._real_env(cr)
+                    cr.execute("SELECT 1")  # the snapshot: before any commit
+                    barrier.wait(timeout=30)
+                    results[name] = retrying(
+                        lambda: env["logistics.tracking.event"].ingest(batches[name]),
+                        env,
+                    )
+                    # its own transaction, not the test's: it must commit
+                    cr.commit()  # pylint: disable=invalid-commit
+            except Exception as exc:  # reported by the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in batches]
+        # Environments and retrying() look the registry up by name, which
+        # waits for the registry lock the test runner holds while tests run:
+        # hand them the loaded registry instead.
+        registry = self.registry
+        with (
+            patch("odoo.orm.environments.Registry", lambda _db_name: registry),
+            # the serialization failure and its retry are expected here
+            mute_logger("odoo.sql_db", "odoo.service.model"),
+        ):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        self.assertFalse(any(t.is_alive() for t in threads), "a worker hung")
+        try:
+            self.assertEqual(errors, [], "an error reached the caller")
+            self.assertEqual(results["a"]["accepted"] + results["b"]["accepted"], 2 * 9)
+            self.assertEqual(
+                results["a"]["duplicates"] + results["b"]["duplicates"], 2 * 3
+            )
+            with closing(sql_db.db_connect(dbname).cursor()) as cr:
+                cr.execute(
+                    "SELECT w.number, count(e.id), count(DISTINCT e.dedup_key), "
+                    "min(w.state) FROM logistics_waybill w "
+                    "JOIN logistics_tracking_event e ON e.waybill_id = w.id "
+                    "WHERE w.number = ANY(%s) GROUP BY w.number ORDER BY 1",
+                    [numbers],
+                )
+                self.assertEqual(
+                    cr.fetchall(), [(n, 9, 9, "delivered") for n in numbers]
+                )
+        finally:
+            with closing(sql_db.db_connect(dbname).cursor()) as cr:
+                cr.execute(
+                    "DELETE FROM logistics_waybill WHERE number = ANY(%s)", [numbers]
+                )
+                cr.commit()  # pylint: disable=invalid-commit
