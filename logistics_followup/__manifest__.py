@@ -24,6 +24,7 @@
         "views/stock_picking_views.xml",
         "views/res_config_settings_views.xml",
         "views/logistics_followup_menus.xml",
+        "wizards/logistics_tracking_import_views.xml",
     ],
     "demo": [
         "demo/logistics_followup_demo.xml",

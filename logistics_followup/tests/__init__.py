@@ -6,3 +6,4 @@ from . import test_tracking_ingest
 from . import test_stock_picking
 from . import test_webhook
 from . import test_transit
+from . import test_tracking_import

@@ -1,3 +1,4 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import logistics_tracking_event_add
+from . import logistics_tracking_import

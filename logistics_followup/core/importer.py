@@ -1,0 +1,639 @@
+# Copyright 2026 logistics_followup contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""File import of tracking events: tables, column mapping, rejected rows.
+
+The import wizard reads a CSV or XLSX export (a courier's back office, a
+warehouse system, a spreadsheet kept by hand) with :func:`read_table`, guesses
+which column holds which field of an incoming row with :func:`guess_mapping`
+(Chinese and English headers, :data:`HEADER_ALIASES`), turns the lines into
+rows for ``logistics.tracking.event.ingest`` with :func:`build_rows` and gives
+the user the rejected lines back with :func:`rejected_report_csv`.
+
+Decisions:
+
+* CSV text is UTF-16 when it starts with a UTF-16 byte order mark (Excel's
+  "Unicode text"), else UTF-8 (with or without BOM), else GB18030 (a superset
+  of GBK and GB2312, what Chinese Excel saves by default). The delimiter is
+  the one of ``,`` ``;`` and tab that splits the first lines most consistently.
+* The header is the line, among the first :data:`HEADER_SCAN_ROWS` non-blank
+  ones, that has the most recognised headers (the first non-blank line when
+  none is recognised): exports often start with a title line. Lines keep the
+  numbers a spreadsheet shows (the first line is 1).
+* Every cell becomes text. Spreadsheet numbers that are integral lose their
+  ``.0`` (waybill numbers typed into Excel are numbers, not text); a
+  datetime becomes ``YYYY-MM-DD HH:MM:SS`` rounded to the second. Excel keeps
+  only 15 significant digits, so an integral float of more than 15 digits,
+  or a text like ``7.31906E+13`` (Excel's display of a long number, saved
+  as is into a CSV) whose digits are not all given, lost digits: the cell is
+  rendered anyway and reported as a :class:`CellIssue` with code
+  ``"precision"``, so that the caller rejects the line instead of importing a
+  wrong number.
+
+Codes and parameters only, never translated text (see ``core/__init__.py``).
+"""
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from .tracking import ROW_FIELDS
+
+__all__ = [
+    "CELL_ISSUE_CODES",
+    "FILE_ERROR_CODES",
+    "HEADER_ALIASES",
+    "HEADER_SCAN_ROWS",
+    "IGNORE",
+    "MAX_DIGITS",
+    "MAX_ROWS",
+    "CellIssue",
+    "ImportFileError",
+    "Table",
+    "build_rows",
+    "cell_text",
+    "guess_mapping",
+    "read_table",
+    "rejected_report_csv",
+    "text_key",
+]
+
+#: Most data lines a file may have (blank lines are not counted).
+MAX_ROWS = 100_000
+
+#: Significant digits a spreadsheet number keeps (IEEE double as Excel shows it).
+MAX_DIGITS = 15
+
+#: How many non-blank lines at the top of a file may hold the header.
+HEADER_SCAN_ROWS = 20
+
+#: Mapping value of a column that is not imported.
+IGNORE = "ignore"
+
+#: Codes of :class:`ImportFileError`; parameters: ``format``: ``extension``;
+#: ``too_many_rows``: ``max``.
+FILE_ERROR_CODES = ("empty", "format", "encoding", "xlsx_unavailable", "too_many_rows")
+
+#: Codes of :class:`CellIssue`.
+CELL_ISSUE_CODES = ("precision",)
+
+#: Recognised column headers of each field of :data:`ROW_FIELDS`, compared
+#: by :func:`text_key` (case, width, spaces, punctuation and a bracketed
+#: qualifier such as ``(北京时间)`` do not matter).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "waybill": (
+        "运单号",
+        "快递单号",
+        "单号",
+        "运单编号",
+        "物流单号",
+        "运单号码",
+        "快递单号码",
+        "waybill",
+        "waybill number",
+        "waybill no",
+        "tracking number",
+        "tracking no",
+    ),
+    "courier": (
+        "快递公司",
+        "承运商",
+        "快递",
+        "物流公司",
+        "courier",
+        "carrier",
+    ),
+    "time": (
+        "时间",
+        "扫描时间",
+        "操作时间",
+        "发生时间",
+        "日期时间",
+        "time",
+        "datetime",
+        "scan time",
+        "event time",
+    ),
+    "place": (
+        "地点",
+        "网点",
+        "扫描网点",
+        "所在地",
+        "站点",
+        "place",
+        "location",
+    ),
+    "status": (
+        "状态",
+        "扫描类型",
+        "物流状态",
+        "快件状态",
+        "status",
+        "event",
+    ),
+    "description": (
+        "描述",
+        "详情",
+        "轨迹",
+        "轨迹描述",
+        "内容",
+        "description",
+        "details",
+    ),
+    "operator": (
+        "操作员",
+        "扫描员",
+        "快递员",
+        "业务员",
+        "operator",
+    ),
+    "operator_phone": (
+        "操作员电话",
+        "快递员电话",
+        "联系电话",
+        "phone",
+        "operator phone",
+    ),
+}
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be read as a table: ``code`` (one of
+    :data:`FILE_ERROR_CODES`) and ``params`` for the translated message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """A cell read with a problem: ``line`` (1-based, as a spreadsheet shows
+    it), ``column`` (0-based), ``code`` (:data:`CELL_ISSUE_CODES`) and the
+    cell's text ``value``."""
+
+    line: int
+    column: int
+    code: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """What :func:`read_table` read. Unpacks as ``headers, rows``.
+
+    ``rows`` are the lines after the header, blank ones included (as empty
+    lists, except at the end) so that ``rows[i]`` is line ``first_line + i``;
+    every row has at most ``len(headers)`` cells.
+    """
+
+    headers: list[str]
+    rows: list[list[str]]
+    first_line: int = 2
+    issues: tuple[CellIssue, ...] = field(default=())
+
+    def __iter__(self) -> Iterator[object]:
+        return iter((self.headers, self.rows))
+
+
+# ---------------------------------------------------------------------------
+# Headers
+# ---------------------------------------------------------------------------
+
+_QUALIFIER = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+
+
+def text_key(text: object) -> str:
+    """Compare key of a header (or of any label): NFKC, case-folded, without
+    bracketed qualifiers, keeping only letters and digits.
+
+    ``" Tracking No. "``, ``"TRACKING_NO"`` and ``"tracking no"`` give the
+    same key; ``"时间（北京时间）"`` gives ``"时间"``.
+    """
+    text = unicodedata.normalize("NFKC", str(text or "")).casefold()
+    text = _QUALIFIER.sub("", text)
+    return "".join(char for char in text if char.isalnum())
+
+
+def _alias_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for field_name, aliases in HEADER_ALIASES.items():
+        for alias in aliases:
+            key = text_key(alias)
+            if index.setdefault(key, field_name) != field_name:  # pragma: no cover
+                raise AssertionError(f"header alias {alias!r} of two fields")
+    return index
+
+
+_ALIASES = _alias_index()
+
+
+def guess_mapping(headers: Sequence[object]) -> dict[int, str]:
+    """Map column indexes to fields of :data:`ROW_FIELDS` from the headers.
+
+    A header is recognised when its :func:`text_key` is the key of one of
+    :data:`HEADER_ALIASES`; the first column recognised as a field wins, each
+    field is used once, and unrecognised columns are left out.
+    """
+    mapping: dict[int, str] = {}
+    used: set[str] = set()
+    for index, header in enumerate(headers):
+        field_name = _ALIASES.get(text_key(header))
+        if field_name and field_name not in used:
+            mapping[index] = field_name
+            used.add(field_name)
+    return mapping
+
+
+# ---------------------------------------------------------------------------
+# Cells
+# ---------------------------------------------------------------------------
+
+_SCIENTIFIC = re.compile(r"\s*(\d)(?:\.(\d+))?[eE]\+?(\d{1,3})\s*", re.ASCII)
+
+#: Excel shows a number in scientific notation from 12 digits on.
+_SCIENTIFIC_MIN_EXPONENT = 11
+
+
+def _scientific_text(text: str) -> tuple[str, bool] | None:
+    """``("73190553102532", False)`` for ``"7.3190553102532E+13"``; the flag
+    says digits were lost. ``None`` for any other text."""
+    match = _SCIENTIFIC.fullmatch(text)
+    if not match:
+        return None
+    head, fraction, exponent = match.group(1), match.group(2) or "", int(match.group(3))
+    if exponent < _SCIENTIFIC_MIN_EXPONENT or len(fraction) > exponent:
+        return None  # a small or non-integral number: some other text
+    digits = head + fraction
+    significant = len(digits.rstrip("0")) if digits.strip("0") else 1
+    number = digits + "0" * (exponent - len(fraction))
+    # the trailing zeros are not known to be zeros unless the text gives them
+    lost = len(number) > len(digits) or significant > MAX_DIGITS
+    return number, lost
+
+
+def _round_second(value: datetime) -> datetime:
+    try:
+        return (value + timedelta(microseconds=500_000)).replace(microsecond=0)
+    except OverflowError:
+        return value.replace(microsecond=0)
+
+
+def cell_text(value: object) -> tuple[str, bool]:
+    """Text of a spreadsheet cell and whether digits were lost.
+
+    ``None`` is ``""``; booleans ``TRUE``/``FALSE``; integral numbers have no
+    ``.0`` (``7.3190553102532e13`` is ``"73190553102532"``), and an integral
+    float of more than :data:`MAX_DIGITS` digits is flagged; other floats
+    keep 15 significant digits. Datetimes are ``YYYY-MM-DD HH:MM:SS`` (rounded
+    to the second: spreadsheet times are fractions of a day), dates
+    ``YYYY-MM-DD``, times ``HH:MM:SS``. Texts in Excel's scientific notation of
+    a long number (``7.31906E+13``) are expanded and flagged unless every digit
+    is given.
+    """
+    if value is None:
+        return "", False
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE"), False
+    if isinstance(value, int):
+        return str(value), False
+    if isinstance(value, float):
+        if value.is_integer():
+            text = str(int(value))
+            return text, len(text.lstrip("-")) > MAX_DIGITS
+        return format(value, f".{MAX_DIGITS}g"), False
+    if isinstance(value, datetime):
+        return _round_second(value).isoformat(sep=" ", timespec="seconds"), False
+    if isinstance(value, date):
+        return value.isoformat(), False
+    if isinstance(value, time):
+        rounded = _round_second(datetime.combine(date(2000, 1, 1), value))
+        return rounded.time().isoformat(timespec="seconds"), False
+    text = value if isinstance(value, str) else str(value)
+    return _scientific_text(text) or (text, False)
+
+
+# ---------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------
+
+_CSV_EXTENSIONS = ("csv", "tsv", "txt")
+_ZIP_MAGIC = b"PK\x03\x04"
+# Excel 97-2003 (.xls) and other OLE2 compound files: not supported
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_DELIMITERS = (",", ";", "\t")
+_SNIFF_CHARS = 65_536
+_SNIFF_RECORDS = 50
+
+
+def _extension(filename: str) -> str:
+    name = (filename or "").strip().lower()
+    return name.rsplit(".", 1)[1] if "." in name else ""
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError("encoding")
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the largest share of the first non-blank
+    records into one same number (more than one) of columns; ties go to the
+    larger number of columns, then to ``,``."""
+    sample = text[:_SNIFF_CHARS]
+    best, best_score = ",", (0.0, 0)
+    for delimiter in _DELIMITERS:
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        widths = []
+        try:
+            for record in reader:
+                if any(cell.strip() for cell in record):
+                    widths.append(len(record))
+                    if len(widths) >= _SNIFF_RECORDS:
+                        break
+        except csv.Error:
+            continue
+        counts = Counter(width for width in widths if width > 1)
+        if not counts:
+            continue
+        width, frequency = max(counts.items(), key=lambda item: (item[1], item[0]))
+        score = (frequency / len(widths), width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_rows(data: bytes) -> Iterator[list[object]]:
+    text = _decode(data)
+    if "\x00" in text:
+        raise ImportFileError("format", extension="csv")
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), strict=False
+    )
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ImportFileError("format", extension="csv") from exc
+
+
+def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
+    try:
+        # optional and imported here: Odoo ships openpyxl, the core needs only
+        # the standard library
+        import openpyxl  # noqa: PLC0415
+    except ImportError as exc:
+        raise ImportFileError("xlsx_unavailable") from exc
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True
+        )
+    except Exception as exc:  # any broken or foreign file: zip, XML, openpyxl errors
+        raise ImportFileError("format", extension="xlsx") from exc
+    try:
+        if not workbook.worksheets:
+            return
+        sheet = workbook.worksheets[0]
+        # the stored dimensions may be wrong (files written by other tools)
+        sheet.reset_dimensions()
+        try:
+            yield from sheet.iter_rows(values_only=True)
+        except Exception as exc:  # broken sheet XML
+            raise ImportFileError("format", extension="xlsx") from exc
+    finally:
+        workbook.close()
+
+
+def _is_blank(cells: Sequence[str]) -> bool:
+    return not any(cell.strip() for cell in cells)
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    while cells and not cells[-1].strip():
+        cells.pop()
+    return cells
+
+
+def _text_rows(
+    raw_rows: Iterable[Sequence[object]],
+) -> Iterator[tuple[int, list[str], list[int]]]:
+    """``(line, cells, columns whose digits were lost)`` of each raw line."""
+    for line, raw in enumerate(raw_rows, start=1):
+        cells, lost = [], []
+        for column, value in enumerate(raw or ()):
+            text, lossy = cell_text(value)
+            cells.append(text)
+            if lossy:
+                lost.append(column)
+        yield line, _trimmed(cells), lost
+
+
+def _header_score(cells: Sequence[str]) -> int:
+    return len(guess_mapping(cells))
+
+
+def read_table(data: bytes, filename: str, limit: int | None = None) -> Table:
+    """Read the first sheet of an XLSX file or a CSV file as text.
+
+    :param data: the file's content
+    :param filename: its name. A zip archive is read as XLSX whatever its
+        name; other content as CSV when the extension is ``.csv``, ``.tsv`` or
+        ``.txt``; anything else (an ``.xls`` file too) is a ``format`` error
+    :param limit: stop after this many non-blank data lines (a preview);
+        ``None`` reads everything and enforces :data:`MAX_ROWS`
+    :returns: a :class:`Table`, which unpacks as ``headers, rows``
+    :raises ImportFileError: ``empty`` (no data line), ``format`` (not a
+        CSV or XLSX file; ``extension``), ``encoding`` (a CSV neither UTF-8,
+        UTF-16 with BOM nor GB18030), ``xlsx_unavailable`` (openpyxl is not
+        installed), ``too_many_rows`` (more than :data:`MAX_ROWS` data lines;
+        ``max``)
+    """
+    if not data:
+        raise ImportFileError("empty")
+    extension = _extension(filename)
+    if data.startswith(_ZIP_MAGIC):
+        # whatever its name says: an XLSX file renamed .csv is still read
+        raw_rows: Iterator[Sequence[object]] = _xlsx_rows(data)
+    elif data.startswith(_OLE_MAGIC):
+        raise ImportFileError("format", extension="xls")
+    elif extension in _CSV_EXTENSIONS:
+        raw_rows = _csv_rows(data)
+    else:
+        raise ImportFileError("format", extension=extension)
+
+    lines = _text_rows(raw_rows)
+    try:
+        return _table(lines, limit)
+    finally:
+        # a preview stops early: close the workbook now
+        lines.close()
+        raw_rows.close()
+
+
+def _table(
+    lines: Iterator[tuple[int, list[str], list[int]]], limit: int | None
+) -> Table:
+    # the header: the best of the first non-blank lines
+    head: list[tuple[int, list[str], list[int]]] = []
+    for item in lines:
+        if not _is_blank(item[1]):
+            head.append(item)
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+    if not head:
+        raise ImportFileError("empty")
+    header_at = max(range(len(head)), key=lambda i: (_header_score(head[i][1]), -i))
+    header_line, headers, _lost = head[header_at]
+    headers = [cell.strip() for cell in headers]
+
+    rows: list[list[str]] = []
+    issues: list[CellIssue] = []
+    blank: list[str] = []
+    pending_blanks = 0
+    count = 0
+
+    def data_lines() -> Iterator[tuple[int, list[str], list[int]]]:
+        yield from head[header_at + 1 :]
+        yield from lines
+
+    previous = header_line
+    for line, cells, lost in data_lines():
+        # blank lines (also those left out of ``head``) only count when data
+        # follows them: spreadsheets often have thousands of formatted empty
+        # lines at the end
+        pending_blanks += line - previous - 1
+        previous = line
+        if _is_blank(cells):
+            pending_blanks += 1
+            continue
+        if limit is not None and count >= limit:
+            break
+        count += 1
+        if limit is None and count > MAX_ROWS:
+            raise ImportFileError("too_many_rows", max=MAX_ROWS)
+        rows.extend([blank] * pending_blanks)
+        pending_blanks = 0
+        rows.append(cells)
+        issues.extend(
+            CellIssue(line, column, "precision", cells[column]) for column in lost
+        )
+    if not rows:
+        raise ImportFileError("empty")
+    width = max(len(headers), *(len(cells) for cells in rows))
+    headers += [""] * (width - len(headers))
+    return Table(
+        headers=headers,
+        rows=rows,
+        first_line=header_line + 1,
+        issues=tuple(issues),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Rows for ingest, report of rejected rows
+# ---------------------------------------------------------------------------
+
+
+def build_rows(
+    rows: Sequence[Sequence[str]],
+    mapping: Mapping[int, str],
+    default_courier: str | None = None,
+    first_line: int = 2,
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows for ``ingest`` from the lines of a table.
+
+    :param rows: lines of text cells, ``rows[i]`` being line ``first_line + i``
+    :param mapping: column index -> field of :data:`ROW_FIELDS` (or
+        :data:`IGNORE`); a field may be mapped once
+    :param default_courier: courier code added to every row when no column is
+        mapped to ``courier``
+    :returns: ``[(line, row)]`` for the lines that are not completely empty;
+        ``row`` has the mapped fields only (stripped; ``""`` for an empty or
+        missing cell: ``ingest`` rejects what is required)
+    :raises ValueError: on an unknown field or a field mapped twice
+    """
+    columns = sorted((index, name) for index, name in mapping.items() if name != IGNORE)
+    names = [name for _index, name in columns]
+    for name in names:
+        if name not in ROW_FIELDS:
+            raise ValueError(f"unknown field {name!r}")
+        if names.count(name) > 1:
+            raise ValueError(f"field {name!r} mapped twice")
+    add_courier = bool(default_courier) and "courier" not in names
+    result = []
+    for offset, cells in enumerate(rows):
+        cells = ["" if cell is None else str(cell) for cell in cells]
+        if _is_blank(cells):
+            continue
+        row = {
+            name: cells[index].strip() if index < len(cells) else ""
+            for index, name in columns
+        }
+        if add_courier:
+            row["courier"] = default_courier
+        result.append((first_line + offset, row))
+    return result
+
+
+_PLAIN_NUMBER = re.compile(r"[+-][\d\s().-]*", re.ASCII)
+
+
+def _neutralised(text: str) -> str:
+    """Keep a spreadsheet from running a cell as a formula (CSV injection):
+    prefix ``'`` to a text starting with ``= + - @``, tab or CR, except a
+    signed plain number or phone (``+86 138-0013-8000``)."""
+    if text and text[0] in "=+-@\t\r" and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def rejected_report_csv(
+    lines: Iterable[tuple[int, Mapping[str, object], str]],
+    labels: Mapping[str, str] | None = None,
+) -> bytes:
+    """The rejected lines as a CSV file for Excel: UTF-8 with a BOM.
+
+    :param lines: ``(line, row, reason)``; ``row`` as given to ``ingest``
+    :param labels: column titles by ``"line"``, ``"reason"`` and field name;
+        default the names themselves (the field names are recognised headers:
+        the corrected report imports again)
+    :returns: the file: columns line, the fields of :data:`ROW_FIELDS` present
+        in some row, reason; a cell that a spreadsheet would run as a formula
+        gets a leading ``'``
+    """
+    lines = list(lines)
+    labels = dict(labels or {})
+    present = {name for _line, row, _reason in lines for name in row}
+    names = [name for name in ROW_FIELDS if name in present]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(
+        [
+            labels.get("line", "line"),
+            *(labels.get(name, name) for name in names),
+            labels.get("reason", "reason"),
+        ]
+    )
+    for line, row, reason in lines:
+        values = ("" if row.get(name) is None else str(row[name]) for name in names)
+        writer.writerow(
+            [
+                str(line),
+                *(_neutralised(value) for value in values),
+                _neutralised(reason),
+            ]
+        )
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
