@@ -724,6 +724,10 @@ def event_order_key(event: object) -> tuple[datetime, int, str]:
     )
 
 
+#: States that prove a parcel reached its delivering station.
+ARRIVED_STATES = ("out_for_delivery", "delivered")
+
+
 @dataclass(frozen=True)
 class DerivedState:
     """Current state of a waybill from its events (:func:`derive_state`)."""
@@ -733,6 +737,7 @@ class DerivedState:
     last_event_time: datetime
     last_event_place: str | None
     first_scan_time: datetime | None
+    arrival_time: datetime | None = None
 
 
 def derive_state(events: Iterable[object]) -> DerivedState | None:
@@ -752,6 +757,11 @@ def derive_state(events: Iterable[object]) -> DerivedState | None:
     Two events with the same key triple are the same event (the ORM keeps one
     per ``dedup_key``); should they differ anyway, ``signed_by`` then
     ``place`` break the tie so the result stays independent of order.
+
+    ``arrival_time`` (R-WB-6, R-RC-8): the latest arrival at the delivering
+    station (``at_station``), so that for a split shipment (分批装运) it is the
+    last batch's; without such a scan, the first ``out_for_delivery`` or
+    ``delivered`` event stands for the arrival.
     """
     events = list(events)
     if not events:
@@ -768,12 +778,21 @@ def derive_state(events: Iterable[object]) -> DerivedState | None:
     scans = [
         _get(event, "time") for event in events if _get(event, "state") != "created"
     ]
+    arrivals = [_get(e, "time") for e in events if _get(e, "state") == "at_station"]
+    if not arrivals:
+        arrivals = [
+            min(
+                (_get(e, "time") for e in events if _get(e, "state") in ARRIVED_STATES),
+                default=None,
+            )
+        ]
     return DerivedState(
         state=state,
         signed_by=_get(last, "signed_by") if state == "delivered" else None,
         last_event_time=_get(last, "time"),
         last_event_place=_get(last, "place"),
         first_scan_time=min(scans) if scans else None,
+        arrival_time=max((t for t in arrivals if t is not None), default=None),
     )
 
 

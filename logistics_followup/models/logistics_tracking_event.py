@@ -328,7 +328,8 @@ class LogisticsTrackingEvent(models.Model):
 
     def _recompute_waybills(self, waybill_ids, fresh_ids=()):
         """State and last event of the waybills from their ordered events,
-        in one statement: the same order as ``core.tracking.derive_state``.
+        in one statement: the same order and arrival rule as
+        ``core.tracking.derive_state``.
         Waybills in ``fresh_ids`` got new events: their tracking-stop flag
         clears. Then their expected delivery dates (R-WB-4)."""
         self.env.cr.execute(
@@ -339,6 +340,7 @@ class LogisticsTrackingEvent(models.Model):
                 "last_event_time = last.event_time, "
                 "last_event_place = last.place, "
                 "first_scan_time = firsts.first_scan, "
+                "arrival_date = firsts.arrival, "
                 "tracking_stop_reason = CASE WHEN w.id = ANY(%(fresh)s) THEN NULL "
                 "ELSE w.tracking_stop_reason END, "
                 "write_date = now() at time zone 'UTC' "
@@ -347,13 +349,18 @@ class LogisticsTrackingEvent(models.Model):
                 "WHERE waybill_id = ANY(%(ids)s) "
                 "ORDER BY waybill_id, event_time DESC, state_rank DESC, "
                 "dedup_key DESC) AS last "
-                "LEFT JOIN (SELECT waybill_id, min(event_time) AS first_scan "
+                "JOIN (SELECT waybill_id, "
+                "min(event_time) FILTER (WHERE state != 'created') AS first_scan, "
+                "COALESCE(max(event_time) FILTER (WHERE state = 'at_station'), "
+                "min(event_time) FILTER (WHERE state = ANY(%(arrived)s))) "
+                "AS arrival "
                 "FROM logistics_tracking_event WHERE waybill_id = ANY(%(ids)s) "
-                "AND state != 'created' GROUP BY waybill_id) AS firsts "
+                "GROUP BY waybill_id) AS firsts "
                 "ON firsts.waybill_id = last.waybill_id "
                 "WHERE w.id = last.waybill_id",
                 ids=waybill_ids,
                 fresh=list(fresh_ids),
+                arrived=list(tracking_core.ARRIVED_STATES),
             )
         )
         Waybill = self.env["logistics.waybill"]
@@ -364,6 +371,7 @@ class LogisticsTrackingEvent(models.Model):
                 "last_event_time",
                 "last_event_place",
                 "first_scan_time",
+                "arrival_date",
                 "tracking_stop_reason",
             ]
         )

@@ -72,6 +72,8 @@ class TestTrackingIngest(LogisticsCommon):
         self.assertEqual(waybill.last_event_place, "杭州西湖网点")
         self.assertEqual(str(waybill.last_event_time), "2026-11-11 02:30:00")  # UTC
         self.assertEqual(str(waybill.first_scan_time), "2026-11-10 01:00:00")
+        # no station scan in this flow: the first delivery attempt (R-RC-8)
+        self.assertEqual(str(waybill.arrival_date), "2026-11-11 00:00:00")
         self.assertEqual(waybill.event_ids[0].state, "delivered")  # newest first
 
     def test_replay_adds_nothing(self):
@@ -115,6 +117,8 @@ class TestTrackingIngest(LogisticsCommon):
         )
         self.assertEqual(got.state, derived.state)
         self.assertEqual(got.signed_by or None, derived.signed_by)
+        self.assertEqual(got.arrival_date or None, derived.arrival_time)
+        self.assertEqual(got.first_scan_time or None, derived.first_scan_time)
 
     def test_late_older_event_never_moves_state_back(self):
         """R-WB-3: an older event arriving late keeps the current state."""

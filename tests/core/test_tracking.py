@@ -1024,3 +1024,37 @@ def test_ingest_row_is_frozen():
     row = normalize_row(ROW, tz_name=TZ, now=NOW)
     with pytest.raises(FrozenInstanceError):
         row.state = "lost"
+
+
+# --------------------------------------------------------------------------
+# Arrival at the delivering station (R-WB-6, R-RC-8)
+# --------------------------------------------------------------------------
+
+
+def _ev(day, state):
+    return {
+        "time": datetime(2026, 11, day, 8, 0),
+        "state": state,
+        "place": "",
+        "signed_by": None,
+        "dedup_key": f"{day}{state}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("events", "arrival_day"),
+    [
+        ([_ev(1, "picked_up"), _ev(2, "in_transit")], None),
+        ([_ev(1, "picked_up"), _ev(3, "at_station"), _ev(4, "delivered")], 3),
+        # split shipment: the last batch's arrival counts
+        ([_ev(3, "at_station"), _ev(4, "out_for_delivery"), _ev(6, "at_station")], 6),
+        # no station scan: the first delivery attempt stands for the arrival
+        ([_ev(1, "picked_up"), _ev(5, "out_for_delivery"), _ev(6, "delivered")], 5),
+        ([_ev(7, "delivered")], 7),
+    ],
+)
+def test_arrival_time(events, arrival_day):
+    """R-RC-8 counts receipt deadlines from the last batch's arrival."""
+    derived = tracking.derive_state(events)
+    expected = None if arrival_day is None else datetime(2026, 11, arrival_day, 8, 0)
+    assert derived.arrival_time == expected
