@@ -323,15 +323,18 @@ class LogisticsTrackingEvent(models.Model):
         )
         fresh = sorted({waybill_id for (waybill_id,) in self.env.cr.fetchall()})
         accepted = self.env.cr.rowcount
-        self._recompute_waybills(waybill_ids, fresh)
+        # a waybill's state derives from its events only: those that got no
+        # new event (duplicates) cannot change
+        self._recompute_waybills(fresh)
         return accepted, len(resolved) - accepted
 
-    def _recompute_waybills(self, waybill_ids, fresh_ids=()):
-        """State and last event of the waybills from their ordered events,
-        in one statement: the same order and arrival rule as
-        ``core.tracking.derive_state``.
-        Waybills in ``fresh_ids`` got new events: their tracking-stop flag
-        clears. Then their expected delivery dates (R-WB-4)."""
+    def _recompute_waybills(self, waybill_ids):
+        """State and last event of the waybills, which just got new events,
+        from their ordered events in one statement: the same order and
+        arrival rule as ``core.tracking.derive_state``. New events clear the
+        tracking-stop flag. Then their expected delivery dates (R-WB-4)."""
+        if not waybill_ids:
+            return
         self.env.cr.execute(
             SQL(
                 "UPDATE logistics_waybill w SET state = last.state, "
@@ -341,8 +344,7 @@ class LogisticsTrackingEvent(models.Model):
                 "last_event_place = last.place, "
                 "first_scan_time = firsts.first_scan, "
                 "arrival_date = firsts.arrival, "
-                "tracking_stop_reason = CASE WHEN w.id = ANY(%(fresh)s) THEN NULL "
-                "ELSE w.tracking_stop_reason END, "
+                "tracking_stop_reason = NULL, "
                 "write_date = now() at time zone 'UTC' "
                 "FROM (SELECT DISTINCT ON (waybill_id) waybill_id, state, "
                 "signed_by, event_time, place FROM logistics_tracking_event "
@@ -359,7 +361,6 @@ class LogisticsTrackingEvent(models.Model):
                 "ON firsts.waybill_id = last.waybill_id "
                 "WHERE w.id = last.waybill_id",
                 ids=waybill_ids,
-                fresh=list(fresh_ids),
                 arrived=list(tracking_core.ARRIVED_STATES),
             )
         )
@@ -376,7 +377,8 @@ class LogisticsTrackingEvent(models.Model):
             ]
         )
         self.invalidate_model()
-        Waybill._recompute_expected_dates(waybill_ids)
+        # only a first scan can move, so only unshipped waybills can change
+        Waybill._recompute_expected_dates(waybill_ids, unshipped_only=True)
 
     def _rejection_reason(self, code, params):
         """The translated reason of a rejected row."""

@@ -339,18 +339,18 @@ class LogisticsWaybill(models.Model):
         return waybill
 
     @api.model
-    def _recompute_expected_dates(self, waybill_ids):
+    def _recompute_expected_dates(self, waybill_ids, unshipped_only=False):
         """R-WB-4, set-wise: shipped (else first scan) plus the hours of the
         most specific active norm, in the order of ``core.transit.pick_norm``;
-        dates set by hand are kept."""
+        dates set by hand are kept, unchanged rows are not rewritten."""
         if not waybill_ids:
             return
         self.env["logistics.transit.time"].flush_model()
         self.env.cr.execute(
             SQL(
-                "UPDATE logistics_waybill w SET expected_date = "
-                "COALESCE(w.shipped_date, w.first_scan_time) "
-                "+ make_interval(secs => n.hours * 3600) "
+                "UPDATE logistics_waybill w SET expected_date = v.expected "
+                "FROM (SELECT src.id, COALESCE(src.shipped_date, src.first_scan_time)"
+                " + make_interval(secs => n.hours * 3600) AS expected "
                 "FROM logistics_waybill src LEFT JOIN LATERAL ("
                 "  SELECT t.hours FROM logistics_transit_time t"
                 "  WHERE t.active AND t.route_class = src.route_class"
@@ -362,9 +362,12 @@ class LogisticsWaybill(models.Model):
                 "  ORDER BY t.courier_id IS NOT NULL DESC,"
                 "  t.service IS NOT NULL DESC, t.transport_mode IS NOT NULL DESC,"
                 "  t.id LIMIT 1) n ON TRUE "
-                "WHERE w.id = src.id AND w.id = ANY(%s) "
-                "AND NOT COALESCE(w.expected_date_manual, FALSE)",
-                list(waybill_ids),
+                "WHERE src.id = ANY(%(ids)s) "
+                "AND NOT COALESCE(src.expected_date_manual, FALSE) "
+                "AND (NOT %(unshipped_only)s OR src.shipped_date IS NULL)) v "
+                "WHERE w.id = v.id AND w.expected_date IS DISTINCT FROM v.expected",
+                ids=list(waybill_ids),
+                unshipped_only=unshipped_only,
             )
         )
         self.invalidate_model(["expected_date"])
