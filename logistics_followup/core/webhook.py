@@ -481,6 +481,30 @@ def _row(index, item, number, state):
     }
 
 
+def parse_kuaidi100_result(last: object, field: str = "lastResult"):
+    """Parse a Kuaidi100 tracking result (a push's ``lastResult``, or the
+    answer of a real-time query): ``(number, company, state, rows)`` with
+    ``rows`` in our ingest shape, or raise :class:`WebhookError`."""
+    if not isinstance(last, dict):
+        raise WebhookError("field_invalid", field=field)
+    raw_number = last.get("nu")
+    if isinstance(raw_number, int) and not isinstance(raw_number, bool):
+        raw_number = str(raw_number)
+    number = normalize_number(raw_number)
+    if not number:
+        raise WebhookError("number_missing")
+    company = _company(last.get("com"), "com") or ""
+    state = _code_text(last.get("state"), "state")
+
+    data = last.get("data")
+    if data is None:
+        data = []
+    if not isinstance(data, list):
+        raise WebhookError("data_not_list")
+    rows = [_row(index, item, number, state) for index, item in enumerate(data)]
+    return number, company, state, rows
+
+
 def parse_kuaidi100_push(param: str) -> Kuaidi100Push:
     """Parse the ``param`` form field of a Kuaidi100 push, or raise
     :class:`WebhookError`.
@@ -514,23 +538,7 @@ def parse_kuaidi100_push(param: str) -> Kuaidi100Push:
     last = payload.get("lastResult")
     if last is None:
         raise WebhookError("last_result_missing")
-    if not isinstance(last, dict):
-        raise WebhookError("field_invalid", field="lastResult")
-    raw_number = last.get("nu")
-    if isinstance(raw_number, int) and not isinstance(raw_number, bool):
-        raw_number = str(raw_number)
-    number = normalize_number(raw_number)
-    if not number:
-        raise WebhookError("number_missing")
-    company = _company(last.get("com"), "com") or ""
-    state = _code_text(last.get("state"), "state")
-
-    data = last.get("data")
-    if data is None:
-        data = []
-    if not isinstance(data, list):
-        raise WebhookError("data_not_list")
-    rows = [_row(index, item, number, state) for index, item in enumerate(data)]
+    number, company, state, rows = parse_kuaidi100_result(last, "lastResult")
 
     return Kuaidi100Push(
         status=status,

@@ -1,10 +1,17 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+import requests
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..core import pull as pull_core
 from ..core import waybill as waybill_core
 from ..core import webhook as webhook_core
+
+_logger = logging.getLogger(__name__)
 
 
 class LogisticsCourier(models.Model):
@@ -34,6 +41,15 @@ class LogisticsCourier(models.Model):
         string="Tracking URL",
         help="Public tracking page of the courier; {number} is replaced by the "
         "waybill number.",
+    )
+    pull_adapter = fields.Selection(
+        selection=[("none", "None"), ("kuaidi100", "Kuaidi100 real-time query")],
+        string="Pull Tracking From",
+        required=True,
+        default="none",
+        help="Where the hourly cron pulls the tracking of this courier's "
+        "waybills that are still travelling (at most every 30 minutes per "
+        "waybill). Kuaidi100 needs its customer id and key in the Settings.",
     )
     webhook_secret = fields.Char(
         groups="logistics_followup.group_logistics_supervisor",
@@ -188,6 +204,79 @@ class LogisticsCourier(models.Model):
     def _get_tracking_url(self, number):
         self.ensure_one()
         return waybill_core.render_tracking_url(self.tracking_url, number) or False
+
+    # ------------------------------------------------------------
+    # PULL ADAPTERS: _pull_<adapter>(waybills) -> rows for ingest()
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_pull_tracking(self, batch=pull_core.PULL_BATCH):
+        """Pull the tracking of travelling waybills whose courier has a pull
+        adapter; one indexed SELECT per courier, one ingest per batch, each
+        batch committed (resumable after a crash)."""
+        Waybill = self.env["logistics.waybill"]
+        threshold = fields.Datetime.now() - pull_core.MIN_PULL_INTERVAL
+        couriers = self.search([("pull_adapter", "!=", "none")])
+        for courier in couriers:
+            remaining_time = float("inf")
+            while remaining_time > 0:
+                waybills = Waybill.search(
+                    [
+                        ("courier_id", "=", courier.id),
+                        ("state", "not in", ["delivered", "returned", "lost"]),
+                        "|",
+                        ("last_pull_time", "=", False),
+                        ("last_pull_time", "<=", threshold),
+                    ],
+                    order="last_pull_time asc nulls first, id",
+                    limit=batch,
+                )
+                if not waybills:
+                    break
+                rows = getattr(courier, f"_pull_{courier.pull_adapter}")(waybills)
+                if rows:
+                    self.env["logistics.tracking.event"].ingest(rows, source="pull")
+                # pulled waybills are not due again for 30 minutes: the loop ends
+                waybills._mark_pulled()
+                remaining_time = self.env["ir.cron"]._commit_progress(len(waybills))
+
+    def _pull_kuaidi100(self, waybills):
+        """Kuaidi100 real-time query, one request per waybill (its API has no
+        batch query); failures are logged and the waybill waits for the next
+        run."""
+        self.ensure_one()
+        params = self.env["ir.config_parameter"].sudo()
+        customer = params.get_param("logistics_followup.kuaidi100_customer")
+        key = params.get_param("logistics_followup.kuaidi100_key")
+        company = self.kuaidi100_code
+        if not customer or not key or not company:
+            _logger.warning(
+                "courier %s: Kuaidi100 pull needs the customer id and key "
+                "(Settings) and the courier's Kuaidi100 code",
+                self.code,
+            )
+            return []
+        rows = []
+        for waybill in waybills:
+            form = pull_core.kuaidi100_query_form(
+                customer,
+                key,
+                company,
+                waybill.number,
+                waybill.receiver_phone_last4 or waybill.sender_phone_last4 or "",
+            )
+            try:
+                response = requests.post(
+                    pull_core.KUAIDI100_QUERY_URL,
+                    data=form,
+                    timeout=pull_core.PULL_TIMEOUT,
+                )
+                answer = pull_core.parse_kuaidi100_query(response.content)
+            except (requests.RequestException, webhook_core.WebhookError) as exc:
+                _logger.info("kuaidi100 pull of %s failed: %s", waybill.number, exc)
+                continue
+            rows += [dict(row, courier=self.code) for row in answer]
+        return rows
 
     @api.model
     def _install_default_number_rules(self):

@@ -161,6 +161,12 @@ class LogisticsWaybill(models.Model):
         help="Set when the tracking source gives up on the parcel; problem "
         "detection picks such waybills up.",
     )
+    last_pull_time = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the tracking of this waybill was last pulled from its "
+        "courier's pull adapter.",
+    )
     event_ids = fields.One2many(
         comodel_name="logistics.tracking.event",
         inverse_name="waybill_id",
@@ -188,6 +194,10 @@ class LogisticsWaybill(models.Model):
     )
     _no_record_idx = models.Index(
         "(create_date) WHERE last_event_time IS NULL AND tracking_stop_reason IS NULL"
+    )
+    _pull_due_idx = models.Index(
+        "(courier_id, last_pull_time) "
+        "WHERE state NOT IN ('delivered', 'returned', 'lost')"
     )
     _no_change_idx = models.Index(
         "(last_event_time) WHERE tracking_stop_reason IS NULL "
@@ -414,6 +424,18 @@ class LogisticsWaybill(models.Model):
         flagged += self.env.cr.rowcount
         self.invalidate_model(["tracking_stop_reason"])
         return flagged
+
+    def _mark_pulled(self):
+        """One UPDATE for the whole batch."""
+        if self.ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE logistics_waybill SET last_pull_time = "
+                    "now() at time zone 'UTC' WHERE id = ANY(%s)",
+                    self.ids,
+                )
+            )
+            self.invalidate_recordset(["last_pull_time"])
 
     # ------------------------------------------------------------
     # ACTIONS

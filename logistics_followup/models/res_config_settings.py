@@ -37,3 +37,14 @@ class ResConfigSettings(models.TransientModel):
         help="A waybill without a new tracking event for this many days is "
         "flagged for problem detection.",
     )
+    logistics_kuaidi100_customer = fields.Char(
+        string="Kuaidi100 Customer",
+        config_parameter="logistics_followup.kuaidi100_customer",
+        help="Customer id of your Kuaidi100 account, for the real-time query "
+        "of couriers set to pull from Kuaidi100.",
+    )
+    logistics_kuaidi100_key = fields.Char(
+        string="Kuaidi100 Key",
+        config_parameter="logistics_followup.kuaidi100_key",
+        help="Authorisation key of your Kuaidi100 account.",
+    )

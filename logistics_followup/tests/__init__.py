@@ -7,3 +7,4 @@ from . import test_stock_picking
 from . import test_webhook
 from . import test_transit
 from . import test_tracking_import
+from . import test_pull
