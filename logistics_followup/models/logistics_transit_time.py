@@ -4,6 +4,12 @@ from odoo import api, fields, models
 
 from ..core import transit as transit_core
 
+TRANSPORT_MODE_SELECTION = [
+    ("air", "Air"),
+    ("land", "Land"),
+    ("rail", "Rail"),
+    ("sea", "Sea"),
+]
 ROUTE_CLASS_SELECTION = [
     ("same_city", "Same city"),
     ("same_province", "Same province"),
@@ -25,9 +31,7 @@ class LogisticsTransitTime(models.Model):
 
     courier_id = fields.Many2one(comodel_name="logistics.courier", ondelete="cascade")
     service = fields.Char()
-    transport_mode = fields.Selection(
-        selection=[("air", "Air"), ("land", "Land"), ("rail", "Rail"), ("sea", "Sea")]
-    )
+    transport_mode = fields.Selection(selection=TRANSPORT_MODE_SELECTION)
     route_class = fields.Selection(selection=ROUTE_CLASS_SELECTION, required=True)
     hours = fields.Float(required=True)
     active = fields.Boolean(default=True)

@@ -6,7 +6,7 @@ from odoo.tools import SQL
 from ..core import masking
 from ..core import transit as transit_core
 from ..core import waybill as waybill_core
-from .logistics_transit_time import ROUTE_CLASS_SELECTION
+from .logistics_transit_time import ROUTE_CLASS_SELECTION, TRANSPORT_MODE_SELECTION
 
 STATE_SELECTION = [
     ("created", "Created"),
@@ -93,7 +93,7 @@ class LogisticsWaybill(models.Model):
         compute="_compute_phone_last4", store=True, index="btree_not_null"
     )
     transport_mode = fields.Selection(
-        selection=[("air", "Air"), ("land", "Land"), ("rail", "Rail"), ("sea", "Sea")],
+        selection=TRANSPORT_MODE_SELECTION,
         tracking=True,
     )
     service = fields.Char(help="The courier's service level, e.g. standard, express.")
