@@ -113,8 +113,9 @@ def expected_delivery(start: datetime | None, hours: float | None) -> datetime |
 
 
 def is_overdue(expected: datetime | None, state: str, now: datetime) -> bool:
-    """R-WB-4: beyond its normal time limit and not delivered yet."""
-    return expected is not None and state not in FINAL_STATES and now > expected
+    """R-WB-4: beyond its normal time limit and not delivered yet; no
+    expected date (None, or the ORM's False) is never overdue."""
+    return bool(expected) and state not in FINAL_STATES and now > expected
 
 
 def tracking_stop_reason(

@@ -9,3 +9,11 @@ from . import logistics_status_mapping
 from . import stock_picking
 from . import res_config_settings
 from . import logistics_transit_time
+from . import logistics_problem_type
+from . import logistics_problem_step
+from . import logistics_ticket_step
+from . import logistics_peak_period
+from . import logistics_response_target
+from . import logistics_escalation
+from . import helpdesk_ticket
+from . import logistics_problem_detection

@@ -183,6 +183,10 @@ class LogisticsWaybill(models.Model):
     )
     picking_count = fields.Integer(compute="_compute_picking_count")
     tracking_url = fields.Char(compute="_compute_tracking_url")
+    ticket_ids = fields.One2many(
+        comodel_name="helpdesk.ticket", inverse_name="waybill_id", string="Tickets"
+    )
+    ticket_count = fields.Integer(compute="_compute_ticket_count")
 
     _number_courier_uniq = models.Constraint(
         "UNIQUE(number, courier_id)",
@@ -452,6 +456,48 @@ class LogisticsWaybill(models.Model):
             action["views"] = [(False, "form")]
             action["res_id"] = self.picking_ids.id
         return action
+
+    def _compute_ticket_count(self):
+        counts = dict(
+            self.env["helpdesk.ticket"]._read_group(
+                [("waybill_id", "in", self.ids)], ["waybill_id"], ["__count"]
+            )
+        )
+        for waybill in self:
+            waybill.ticket_count = counts.get(waybill, 0)
+
+    def action_view_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_mgmt.helpdesk_ticket_action"
+        )
+        action["domain"] = [("waybill_id", "=", self.id)]
+        action["context"] = {
+            "default_waybill_id": self.id,
+            "default_logistics_kind": "inquiry",
+        }
+        return action
+
+    def action_new_ticket(self):
+        """A ticket opened from the waybill knows what the waybill knows
+        (R-WB-1): number, addresses, phones, customer, station."""
+        self.ensure_one()
+        kind = "outbound_chase" if self.direction == "outbound" else "delivery_chase"
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Ticket"),
+            "res_model": "helpdesk.ticket",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {
+                "default_waybill_id": self.id,
+                "default_logistics_kind": kind,
+                "default_name": self.env._("Chase %(number)s", number=self.number),
+                "default_description": self.env._(
+                    "Customer chases waybill %(number)s.", number=self.number
+                ),
+            },
+        }
 
     def action_add_event(self):
         self.ensure_one()

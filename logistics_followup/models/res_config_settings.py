@@ -48,3 +48,52 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="logistics_followup.kuaidi100_key",
         help="Authorisation key of your Kuaidi100 account.",
     )
+    # problem parcels and chase tickets (R-PP-4..7, R-CP-1, R-CP-3)
+    logistics_stall_days = fields.Float(
+        string="Stalled After (days)",
+        default=3.0,
+        config_parameter="logistics_followup.stall_days",
+        help="R-PP-6: a parcel in transit without a new scan at one place for "
+        "this many days is a problem parcel (peak periods have their own "
+        "threshold).",
+    )
+    logistics_no_first_scan_hours = fields.Float(
+        string="No First Scan After (hours)",
+        default=24.0,
+        config_parameter="logistics_followup.no_first_scan_hours",
+        help="R-PP-5: a waybill created or shipped this long ago without any "
+        "scan is a problem parcel.",
+    )
+    logistics_at_station_hours = fields.Float(
+        string="Undelivered at Station After (hours)",
+        default=24.0,
+        config_parameter="logistics_followup.at_station_hours",
+        help="R-PP-7: a parcel at its delivering station this long without "
+        "being delivered is a problem parcel.",
+    )
+    logistics_deadline_warning_hours = fields.Float(
+        string="Warn Before Deadlines (hours)",
+        default=4.0,
+        config_parameter="logistics_followup.deadline_warning_hours",
+        help="Tickets are shown as due soon, and station messages warned, "
+        "this many hours before their deadline.",
+    )
+    logistics_uninsured_multiple = fields.Float(
+        string="Uninsured Cap (x freight)",
+        default=3.0,
+        config_parameter="logistics_followup.uninsured_multiple",
+        help="Compensation of an uninsured parcel: the actual loss, capped at "
+        "this multiple of the freight (3x: Postal Law Art. 47).",
+    )
+    logistics_escalation_reply_hours = fields.Float(
+        string="Station Reply Within (hours)",
+        default=4.0,
+        config_parameter="logistics_followup.escalation_reply_hours",
+        help="Default reply deadline of a chase sent to a station or courier.",
+    )
+    logistics_complaint_revisit_days = fields.Integer(
+        string="Revisit After Complaint (days)",
+        default=1,
+        config_parameter="logistics_followup.complaint_revisit_days",
+        help="R-CP-1: a closed complaint schedules a revisit this many days later.",
+    )

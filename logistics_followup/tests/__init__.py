@@ -8,3 +8,6 @@ from . import test_webhook
 from . import test_transit
 from . import test_tracking_import
 from . import test_pull
+from . import test_helpdesk_ticket
+from . import test_problem_detection
+from . import test_escalation

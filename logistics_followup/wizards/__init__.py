@@ -2,3 +2,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import logistics_tracking_event_add
 from . import logistics_tracking_import
+from . import logistics_escalation_wizard

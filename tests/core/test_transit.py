@@ -72,6 +72,7 @@ def test_expected_and_overdue():
     assert not transit.is_overdue(expected, "in_transit", expected)
     assert not transit.is_overdue(expected, "delivered", NOW)
     assert not transit.is_overdue(None, "in_transit", NOW)
+    assert not transit.is_overdue(False, "in_transit", NOW)  # the ORM's empty
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,10 @@ def _model_names():
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef):
+            abstract = isinstance(node, ast.ClassDef) and any(
+                getattr(base, "attr", "") == "AbstractModel" for base in node.bases
+            )
+            if isinstance(node, ast.ClassDef) and not abstract:
                 for stmt in node.body:
                     if (
                         isinstance(stmt, ast.Assign)

@@ -1,0 +1,211 @@
+# Copyright 2026 logistics_followup contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Problem-parcel detection (R-PP-5..7) over a peak-season table, in one run.
+
+Run by ``bench/detect``, which creates a fresh database with the addon, runs
+this file with the Odoo Python and drops the database. Run directly::
+
+    /opt/odoo/venv/bin/python bench/detect_bench.py --database DB \\
+        --addons-path /work/main,/opt/odoo/addons [--waybills N ...]
+
+``--waybills`` waybills (1,000,000 by default) are written by SQL, untimed, in
+the mix of a peak day: most delivered or moving normally, ``--findings`` of
+them (1 % by default) in a problem situation spread over the three waybill
+rules (stalled in transit, no first scan, undelivered at the station). Then,
+in one run:
+
+* select: the bare indexed SELECT of each rule's predicate (the ids of the
+  waybills to flag), the physical limit of finding them;
+* first pass: ``logistics.problem.detection._detect(commit=True)``: the same
+  predicates anti-joined with the open tickets, the findings turned into
+  tickets with their checklists by batches of ``--batch``, each committed;
+* rerun: the same pass an hour later, when every finding already has its
+  open ticket (the steady state of the hourly cron).
+
+The last line is ``detect_to_select_ratio=<first pass seconds / select
+seconds>``; the rerun ratio is printed above it.
+"""
+
+import argparse
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--waybills", type=int, default=1_000_000)
+    parser.add_argument(
+        "--findings",
+        type=float,
+        default=0.01,
+        help="share of the waybills in a problem situation (default 0.01)",
+    )
+    parser.add_argument("--batch", type=int, default=5000)
+    args = parser.parse_args(argv)
+    if args.waybills < 1000 or not 0 < args.findings < 0.5 or args.batch < 1:
+        parser.error("--waybills >= 1000, 0 < --findings < 0.5, --batch >= 1")
+    return args
+
+
+def populate(env, count, findings, now):
+    """Insert the waybills by SQL (untimed): state and times by a modulo so
+    the mix is exact and reproducible."""
+    cr = env.cr
+    courier = env.ref("logistics_followup.courier_sf")
+    company = env.company
+    per_rule = max(1, int(count * findings / 3))
+    cr.execute(
+        """
+        INSERT INTO logistics_waybill (
+            number, courier_id, company_id, active, direction, state,
+            transfer_count, expected_date_manual, sender_name, sender_phone,
+            sender_address, receiver_name, receiver_phone, receiver_address,
+            shipped_date, first_scan_time, last_event_time, last_event_place,
+            arrival_date, create_date, write_date, create_uid, write_uid)
+        SELECT 'SF' || lpad((3000000000000 + g)::text, 13, '0'), %(courier)s,
+            %(company)s, TRUE, 'outbound', s.state, 0, FALSE, '联合贸易有限公司',
+            '0755-88886666', '广东省深圳市宝安区航城大道100号', '张伟',
+            '1316613' || lpad((mod(g, 10000))::text, 4, '0'),
+            '浙江省杭州市西湖区文三路290号', s.created, s.first_scan, s.last_event,
+            '杭州萧山转运中心', s.arrival, s.created, s.created, 1, 1
+        FROM generate_series(1, %(count)s) AS g
+        CROSS JOIN LATERAL (
+            SELECT CASE
+                WHEN g <= %(r)s THEN 'in_transit'                 -- stalled
+                WHEN g <= 2 * %(r)s THEN 'created'                -- no first scan
+                WHEN g <= 3 * %(r)s THEN 'at_station'             -- undelivered
+                WHEN mod(g, 10) < 6 THEN 'delivered'
+                WHEN mod(g, 10) < 8 THEN 'in_transit'
+                WHEN mod(g, 10) = 8 THEN 'at_station'
+                ELSE 'created' END AS state,
+            CASE
+                WHEN g <= 2 * %(r)s AND g > %(r)s THEN %(now)s - interval '2 days'
+                WHEN mod(g, 10) = 9 AND g > 3 * %(r)s THEN %(now)s - interval '2 hours'
+                ELSE %(now)s - interval '9 days' + mod(g, 1000) * interval '1 minute'
+            END AS created,
+            CASE
+                WHEN g <= 2 * %(r)s AND g > %(r)s THEN NULL
+                WHEN mod(g, 10) = 9 AND g > 3 * %(r)s THEN NULL
+                ELSE %(now)s - interval '8 days' END AS first_scan,
+            CASE
+                WHEN g <= %(r)s THEN %(now)s - interval '5 days'
+                WHEN g <= 2 * %(r)s THEN NULL
+                WHEN g <= 3 * %(r)s THEN %(now)s - interval '40 hours'
+                WHEN mod(g, 10) = 9 THEN NULL
+                ELSE %(now)s - mod(g, 40) * interval '1 hour' END AS last_event,
+            CASE
+                WHEN g <= 2 * %(r)s THEN NULL
+                WHEN g <= 3 * %(r)s THEN %(now)s - interval '40 hours'
+                WHEN mod(g, 10) IN (6, 7, 9) THEN NULL
+                ELSE %(now)s - mod(g, 20) * interval '1 hour' END AS arrival
+        ) AS s
+        """,
+        {
+            "courier": courier.id,
+            "company": company.id,
+            "count": count,
+            "r": per_rule,
+            "now": now,
+        },
+    )
+    cr.execute("ANALYZE logistics_waybill")
+    cr.execute("ANALYZE helpdesk_ticket")
+    return 3 * per_rule
+
+
+def time_select(env, now):
+    """The bare indexed SELECT of each rule: the same predicates, no
+    anti-join, no ticket."""
+    from odoo.tools import SQL  # noqa: PLC0415
+
+    Detection = env["logistics.problem.detection"]
+    cutoffs = Detection._cutoffs(now)
+    found = 0
+    start = time.perf_counter()
+    for detection in ("stalled", "no_first_scan", "at_station"):
+        predicate, _key = Detection._rule_sql(detection, cutoffs)
+        env.cr.execute(
+            SQL("SELECT w.id FROM logistics_waybill w WHERE w.active AND %s", predicate)
+        )
+        found += len(env.cr.fetchall())
+    return found, time.perf_counter() - start
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+
+    import odoo  # noqa: PLC0415
+    from odoo import api  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(
+        [
+            "-d",
+            args.database,
+            "--addons-path",
+            args.addons_path,
+            "--no-http",
+            "--log-level",
+            "warn",
+        ],
+        setup_logging=True,
+    )
+    threading.current_thread().dbname = args.database
+    registry = Registry(args.database)
+    # outside the peak periods shipped as data, so the default 3-day rule holds
+    now = datetime(2026, 10, 10, 12, 0)
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
+        env = env(context=dict(env["res.users"].context_get(), tracking_disable=True))
+        print(f"inserting {args.waybills} waybills (untimed) ...", flush=True)
+        start = time.perf_counter()
+        expected = populate(env, args.waybills, args.findings, now)
+        cr.commit()
+        print(f"prepared in {time.perf_counter() - start:.1f} s", flush=True)
+        Detection = env["logistics.problem.detection"]
+
+        time_select(env, now)  # warm the cache the same way for every path
+        found, select_s = time_select(env, now)
+        start = time.perf_counter()
+        counts = Detection._detect(batch=args.batch, commit=True, now=now)
+        first_s = time.perf_counter() - start
+        later = now + timedelta(hours=1)
+        found_later, select_later_s = time_select(env, later)
+        start = time.perf_counter()
+        rerun = Detection._detect(batch=args.batch, commit=True, now=later)
+        rerun_s = time.perf_counter() - start
+        tickets = env["helpdesk.ticket"].search_count([("detected_date", "!=", False)])
+
+    if found != expected or counts["created"] != expected or tickets != expected:
+        print(
+            f"MISMATCH: {expected} findings planted, SELECT found {found}, "
+            f"detection created {counts['created']}, {tickets} tickets stored",
+            file=sys.stderr,
+        )
+        return 1
+    if rerun["created"] or rerun["updated"]:
+        print(f"MISMATCH: the rerun changed tickets: {rerun}", file=sys.stderr)
+        return 1
+    print()
+    rows = (
+        ("bare indexed SELECT of the rules", found, select_s),
+        ("detection, first pass (opens the tickets)", counts["created"], first_s),
+        ("bare SELECT, an hour later", found_later, select_later_s),
+        ("detection rerun (all tickets already open)", 0, rerun_s),
+    )
+    print(f"{'path':<44} {'findings':>9} {'seconds':>9}")
+    for label, count, seconds in rows:
+        print(f"{label:<44} {count:>9} {seconds:>9.3f}")
+    print(f"waybills={args.waybills} batch={args.batch}")
+    print(f"rerun_to_select_ratio={rerun_s / select_later_s:.3f}")
+    print(f"detect_to_select_ratio={first_s / select_s:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,718 @@
+# Copyright 2026 logistics_followup contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+from ..core import problem as problem_core
+from .logistics_problem_type import KIND_SELECTION
+
+SIGNED_CASE_SELECTION = [
+    ("early_signing", "Signed before delivery (false signing)"),
+    ("proxy_no_notice", "Left with a doorman, neighbour or property office"),
+    ("locker_no_consent", "Dropped in a locker or station without consent"),
+    ("delivered_found", "Delivered, the receiver found it"),
+    ("other", "Other"),
+]
+DEADLINE_STATE_SELECTION = [
+    ("none", "No Deadline"),
+    ("ok", "On Time"),
+    ("warning", "Due Soon"),
+    ("overdue", "Overdue"),
+]
+COMPENSATION_BASIS_SELECTION = [
+    ("insured_total", "Insured, total loss: the insured amount"),
+    ("insured_partial", "Insured, partial loss: in proportion"),
+    ("uninsured_actual", "Uninsured: the actual loss"),
+    ("uninsured_capped", "Uninsured: capped at a multiple of the freight"),
+]
+WARNING_HOURS_PARAM = "logistics_followup.deadline_warning_hours"
+COMPENSATION_MULTIPLE_PARAM = "logistics_followup.uninsured_multiple"
+REVISIT_DAYS_PARAM = "logistics_followup.complaint_revisit_days"
+
+
+class HelpdeskTicket(models.Model):
+    """Chases, problem parcels and complaints as helpdesk tickets.
+
+    R-WB-1 (required facts before the first stage is left), R-PP-1..10
+    (problem types, checklists, deadlines, detection), R-CP-1..3 (closed
+    loop, response targets), compensation (REFERENCE.md 6.3).
+    """
+
+    _inherit = "helpdesk.ticket"
+
+    logistics_kind = fields.Selection(
+        KIND_SELECTION,
+        index=True,
+        tracking=True,
+        help="Set for logistics tickets: they must know the waybill, both "
+        "addresses and both phones before leaving their first stage (R-WB-1).",
+    )
+    waybill_id = fields.Many2one(
+        "logistics.waybill",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+    )
+    waybill_state = fields.Selection(related="waybill_id.state", string="Parcel State")
+    waybill_overdue = fields.Boolean(
+        related="waybill_id.is_overdue", string="Beyond Transit Time"
+    )
+    problem_type_id = fields.Many2one(
+        "logistics.problem.type", index=True, tracking=True
+    )
+    compensation_possible = fields.Boolean(
+        related="problem_type_id.compensation_possible"
+    )
+    # R-WB-1 facts, filled from the waybill, editable when it does not know them
+    sender_address = fields.Char(
+        compute="_compute_waybill_facts", store=True, readonly=False
+    )
+    sender_phone = fields.Char(
+        compute="_compute_waybill_facts", store=True, readonly=False
+    )
+    receiver_address = fields.Char(
+        compute="_compute_waybill_facts", store=True, readonly=False
+    )
+    receiver_phone = fields.Char(
+        compute="_compute_waybill_facts", store=True, readonly=False
+    )
+    missing_facts = fields.Char(
+        compute="_compute_missing_facts",
+        help="What the ticket must still record before it can move on (R-WB-1).",
+    )
+    step_ids = fields.One2many(
+        "logistics.ticket.step", "ticket_id", string="Checklist", copy=True
+    )
+    step_progress = fields.Float(
+        string="Checklist Progress", compute="_compute_step_progress"
+    )
+    logistics_deadline = fields.Datetime(string="Deadline", tracking=True, copy=False)
+    deadline_state = fields.Selection(
+        DEADLINE_STATE_SELECTION,
+        compute="_compute_deadline_state",
+        search="_search_deadline_state",
+    )
+    logistics_open = fields.Boolean(
+        string="Open Logistics Ticket",
+        compute="_compute_logistics_open",
+        store=True,
+        help="Open (not in a closed stage, not archived): at most one open "
+        "ticket per waybill and problem type.",
+    )
+    appointment_date = fields.Datetime(
+        string="Appointment", tracking=True, help="预约派送: agreed delivery time."
+    )
+    responsible_station_id = fields.Many2one("res.partner", tracking=True)
+    responsible_courier_id = fields.Many2one("res.partner", tracking=True)
+    root_cause = fields.Text(
+        tracking=True, help="Required to close a complaint (R-CP-1)."
+    )
+    signed_case = fields.Selection(
+        SIGNED_CASE_SELECTION,
+        string="Signed but Not Received",
+        tracking=True,
+        help="R-PP-8: what happened to a parcel shown as signed.",
+    )
+    # R-PP-4: a type-1 message returns the parcel once its deadline passes
+    parcel_returned_date = fields.Datetime(
+        string="Return Recorded On", readonly=True, copy=False
+    )
+    # detection
+    detected_date = fields.Datetime(string="Detected On", readonly=True, copy=False)
+    detection_key = fields.Char(readonly=True, copy=False)
+    # R-CP-3 response targets
+    response_target_id = fields.Many2one(
+        "logistics.response.target", readonly=True, copy=False
+    )
+    first_response_deadline = fields.Datetime(
+        string="Answer Due", readonly=True, copy=False, index="btree_not_null"
+    )
+    first_response_date = fields.Datetime(
+        string="Answered On", readonly=True, copy=False
+    )
+    response_breached = fields.Boolean(
+        string="Response Target Missed", readonly=True, copy=False
+    )
+    # compensation
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    insured = fields.Boolean(string="Insured (保价)")
+    insured_amount = fields.Monetary(currency_field="currency_id")
+    declared_value = fields.Monetary(
+        currency_field="currency_id", help="The full value of the goods."
+    )
+    freight_amount = fields.Monetary(string="Freight", currency_field="currency_id")
+    actual_loss = fields.Monetary(currency_field="currency_id")
+    partial_loss = fields.Boolean(
+        help="Partial damage or missing contents, not a total loss."
+    )
+    cap_waived = fields.Boolean(
+        help="Intentional damage or gross negligence: the uninsured cap does "
+        "not apply (Postal Law Art. 47).",
+    )
+    compensation_proposed = fields.Monetary(
+        string="Proposed Compensation",
+        currency_field="currency_id",
+        compute="_compute_compensation_proposed",
+    )
+    compensation_basis = fields.Selection(
+        COMPENSATION_BASIS_SELECTION, compute="_compute_compensation_proposed"
+    )
+    compensation_claimed = fields.Monetary(
+        string="Claimed", currency_field="currency_id", tracking=True
+    )
+    compensation_approved = fields.Monetary(
+        string="Approved Compensation",
+        currency_field="currency_id",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    compensation_approved_uid = fields.Many2one(
+        "res.users", string="Approved By", readonly=True, copy=False
+    )
+    compensation_approved_date = fields.Datetime(
+        string="Approved On", readonly=True, copy=False
+    )
+    escalation_ids = fields.One2many(
+        "logistics.escalation", "ticket_id", string="Escalations"
+    )
+    escalation_count = fields.Integer(compute="_compute_escalation_count")
+
+    # at most one open ticket per waybill and problem type (detection relies
+    # on it; concurrent runs cannot duplicate)
+    _open_problem_uniq = models.UniqueIndex(
+        "(waybill_id, problem_type_id) WHERE logistics_open "
+        "AND waybill_id IS NOT NULL AND problem_type_id IS NOT NULL",
+        "This waybill already has an open ticket of this problem type.",
+    )
+    _response_due_idx = models.Index(
+        "(first_response_deadline) WHERE first_response_date IS NULL "
+        "AND response_breached IS NOT TRUE"
+    )
+    _deadline_open_idx = models.Index(
+        "(logistics_deadline) WHERE logistics_open AND parcel_returned_date IS NULL"
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends("waybill_id")
+    def _compute_waybill_facts(self):
+        for ticket in self:
+            waybill = ticket.waybill_id
+            if not waybill:
+                continue
+            for side in ("sender", "receiver"):
+                for fact in ("address", "phone"):
+                    name = f"{side}_{fact}"
+                    value = (
+                        waybill[name]
+                        or waybill[f"{side}_partner_id"][
+                            "street" if fact == "address" else "phone"
+                        ]
+                    )
+                    if value:
+                        ticket[name] = value
+                    elif not ticket[name]:
+                        ticket[name] = False
+
+    def _facts(self):
+        self.ensure_one()
+        return {
+            "waybill_number": self.waybill_id.number,
+            "sender_address": self.sender_address,
+            "receiver_address": self.receiver_address,
+            "sender_phone": self.sender_phone,
+            "receiver_phone": self.receiver_phone,
+        }
+
+    def _fact_labels(self):
+        return {
+            "waybill_number": self.env._("waybill number"),
+            "sender_address": self.env._("sender address"),
+            "receiver_address": self.env._("receiver address"),
+            "sender_phone": self.env._("sender phone"),
+            "receiver_phone": self.env._("receiver phone"),
+        }
+
+    @api.depends(
+        "logistics_kind",
+        "waybill_id",
+        "sender_address",
+        "receiver_address",
+        "sender_phone",
+        "receiver_phone",
+    )
+    def _compute_missing_facts(self):
+        labels = self._fact_labels()
+        for ticket in self:
+            missing = (
+                problem_core.missing_ticket_facts(ticket._facts())
+                if ticket.logistics_kind
+                else []
+            )
+            ticket.missing_facts = ", ".join(labels[m] for m in missing) or False
+
+    @api.depends("step_ids.done")
+    def _compute_step_progress(self):
+        for ticket in self:
+            steps = ticket.step_ids
+            ticket.step_progress = (
+                100.0 * len(steps.filtered("done")) / len(steps) if steps else 0.0
+            )
+
+    def _warning_hours(self):
+        return float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(WARNING_HOURS_PARAM, problem_core.DEFAULT_WARNING_HOURS)
+        )
+
+    @api.depends("logistics_deadline", "stage_id.closed")
+    def _compute_deadline_state(self):
+        now = fields.Datetime.now()
+        warning = self._warning_hours()
+        for ticket in self:
+            ticket.deadline_state = problem_core.deadline_state(
+                ticket.logistics_deadline, now, warning, done=ticket.closed
+            )
+
+    def _search_deadline_state(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        now = fields.Datetime.now()
+        warn = now + timedelta(hours=max(self._warning_hours(), 0))
+        open_ = Domain("stage_id.closed", "=", False)
+        by_state = {
+            "none": Domain("logistics_deadline", "=", False)
+            | Domain("stage_id.closed", "=", True),
+            "ok": open_ & Domain("logistics_deadline", ">", warn),
+            "warning": open_
+            & Domain("logistics_deadline", ">", now)
+            & Domain("logistics_deadline", "<=", warn),
+            "overdue": open_ & Domain("logistics_deadline", "<=", now),
+        }
+        domain = Domain.OR(by_state[v] for v in value if v in by_state)
+        return ~domain if operator == "not in" else domain
+
+    @api.depends("stage_id.closed", "active")
+    def _compute_logistics_open(self):
+        for ticket in self:
+            ticket.logistics_open = ticket.active and not ticket.stage_id.closed
+
+    @api.depends(
+        "insured",
+        "insured_amount",
+        "declared_value",
+        "freight_amount",
+        "actual_loss",
+        "partial_loss",
+        "cap_waived",
+    )
+    def _compute_compensation_proposed(self):
+        multiple = float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(
+                COMPENSATION_MULTIPLE_PARAM, problem_core.DEFAULT_UNINSURED_MULTIPLE
+            )
+        )
+        for ticket in self:
+            try:
+                amount, basis = problem_core.propose_compensation(
+                    insured=ticket.insured,
+                    insured_amount=ticket.insured_amount,
+                    declared_value=ticket.declared_value,
+                    actual_loss=ticket.actual_loss,
+                    freight=ticket.freight_amount,
+                    partial=ticket.partial_loss,
+                    multiple=multiple,
+                    cap_waived=ticket.cap_waived,
+                )
+            except ValueError:
+                amount, basis = 0.0, False
+            ticket.compensation_proposed = float(amount)
+            ticket.compensation_basis = basis
+
+    def _compute_escalation_count(self):
+        counts = dict(
+            self.env["logistics.escalation"]._read_group(
+                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+            )
+        )
+        for ticket in self:
+            ticket.escalation_count = counts.get(ticket, 0)
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains(
+        "insured", "insured_amount", "declared_value", "actual_loss", "partial_loss"
+    )
+    def _check_compensation_inputs(self):
+        for ticket in self:
+            amounts = (
+                ticket.insured_amount,
+                ticket.declared_value,
+                ticket.actual_loss,
+                ticket.freight_amount,
+                ticket.compensation_claimed,
+            )
+            if any(a < 0 for a in amounts):
+                raise ValidationError(
+                    self.env._("Compensation amounts cannot be negative.")
+                )
+            if ticket.insured and ticket.partial_loss and not ticket.declared_value:
+                raise ValidationError(
+                    self.env._(
+                        "A partial loss of an insured parcel is paid in "
+                        "proportion: enter the declared (full) value of the goods."
+                    )
+                )
+
+    def _first_stage(self):
+        self.ensure_one()
+        return (
+            self.team_id._get_applicable_stages()[:1]
+            if self.team_id
+            else self.env["helpdesk.ticket.team"]._get_applicable_stages()[:1]
+        )
+
+    def _check_logistics_gate(self):
+        """R-WB-1: a logistics ticket cannot leave its first stage until the
+        waybill number, both addresses and both phones are known."""
+        labels = self._fact_labels()
+        for ticket in self.filtered("logistics_kind"):
+            if not ticket.stage_id or ticket.stage_id == ticket._first_stage():
+                continue
+            missing = problem_core.missing_ticket_facts(ticket._facts())
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "Ticket %(ticket)s cannot leave its first stage: record "
+                        "the %(missing)s first (every inquiry, chase and problem "
+                        "parcel needs the waybill number, both addresses and "
+                        "both phones).",
+                        ticket=ticket.display_name,
+                        missing=", ".join(labels[m] for m in missing),
+                    )
+                )
+
+    def _check_complaint_closure(self):
+        """R-CP-1: a complaint is closed only with its root cause."""
+        for ticket in self:
+            if (
+                ticket.logistics_kind == "complaint"
+                and ticket.stage_id.closed
+                and not (ticket.root_cause or "").strip()
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Complaint %(ticket)s cannot be closed without its root "
+                        "cause: analyse why it happened first.",
+                        ticket=ticket.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        types = self.env["logistics.problem.type"].browse(
+            {v["problem_type_id"] for v in vals_list if v.get("problem_type_id")}
+        )
+        by_id = {t.id: t for t in types}
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            ptype = by_id.get(vals.get("problem_type_id"))
+            if ptype:
+                if not vals.get("logistics_kind"):
+                    vals["logistics_kind"] = ptype.kind
+                if "logistics_deadline" not in vals and ptype.deadline_hours:
+                    vals["logistics_deadline"] = now + timedelta(
+                        hours=ptype.deadline_hours
+                    )
+                if "step_ids" not in vals:
+                    vals["step_ids"] = [
+                        fields.Command.create({"sequence": s.sequence, "name": s.name})
+                        for s in ptype.step_ids
+                    ]
+        tickets = super().create(vals_list)
+        tickets._fill_from_waybill()
+        tickets._set_response_targets()
+        tickets._check_logistics_gate()
+        tickets._check_complaint_closure()
+        closed = tickets.filtered(
+            lambda t: t.logistics_kind == "complaint" and t.stage_id.closed
+        )
+        closed._schedule_complaint_revisit()
+        return tickets
+
+    def write(self, vals):
+        if self.env.context.get("logistics_no_hooks"):
+            return super().write(vals)
+        closing = self.browse()
+        if vals.get("stage_id"):
+            stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+            if stage.closed:
+                closing = self.filtered(
+                    lambda t: t.logistics_kind == "complaint" and not t.closed
+                )
+        res = super().write(vals)
+        if "problem_type_id" in vals:
+            self._apply_problem_type()
+        if "waybill_id" in vals:
+            self._fill_from_waybill()
+        if {"stage_id", "logistics_kind"} & set(vals) or (
+            {"waybill_id", "sender_address", "receiver_address"} & set(vals)
+            or {"sender_phone", "receiver_phone"} & set(vals)
+        ):
+            self._check_logistics_gate()
+        if "stage_id" in vals or "root_cause" in vals:
+            self._check_complaint_closure()
+        closing._schedule_complaint_revisit()
+        return res
+
+    def _apply_problem_type(self):
+        """A ticket getting a (new) problem type gets its playbook and kind."""
+        for ticket in self.filtered("problem_type_id"):
+            ptype = ticket.problem_type_id
+            vals = {}
+            if not ticket.logistics_kind:
+                vals["logistics_kind"] = ptype.kind
+            if not ticket.step_ids:
+                vals["step_ids"] = [
+                    fields.Command.create({"sequence": s.sequence, "name": s.name})
+                    for s in ptype.step_ids
+                ]
+            if not ticket.logistics_deadline and ptype.deadline_hours:
+                vals["logistics_deadline"] = fields.Datetime.now() + timedelta(
+                    hours=ptype.deadline_hours
+                )
+            if vals:
+                ticket.with_context(logistics_no_hooks=True).write(vals)
+
+    def _fill_from_waybill(self):
+        """Creating a ticket from a waybill fills what the waybill knows: the
+        customer and the responsible station."""
+        for ticket in self.filtered("waybill_id"):
+            waybill = ticket.waybill_id
+            vals = {}
+            if not ticket.partner_id:
+                partner = (
+                    waybill.sender_partner_id
+                    if waybill.direction == "outbound"
+                    else waybill.receiver_partner_id
+                )
+                if partner:
+                    vals["partner_id"] = partner.id
+                    vals.setdefault("partner_name", partner.name)
+                    vals.setdefault("partner_email", partner.email)
+            # computed facts are skipped by create() as soon as one of them
+            # is given: fill the others here
+            for side in ("sender", "receiver"):
+                partner = waybill[f"{side}_partner_id"]
+                for fact, partner_field in (("address", "street"), ("phone", "phone")):
+                    name = f"{side}_{fact}"
+                    value = waybill[name] or partner[partner_field]
+                    if not ticket[name] and value:
+                        vals[name] = value
+            vals.update(ticket._responsible_from_waybill())
+            if vals:
+                ticket.with_context(logistics_no_hooks=True).write(vals)
+
+    def _responsible_from_waybill(self):
+        """Hook: the station / courier accountable for the ticket's waybill
+        (delivery areas fill it, R-PP-2). Returns values to write."""
+        return {}
+
+    # ------------------------------------------------------------
+    # R-CP-3 RESPONSE TARGETS
+    # ------------------------------------------------------------
+
+    def _set_response_targets(self):
+        Target = self.env["logistics.response.target"]
+        for ticket in self.filtered(lambda t: not t.first_response_deadline):
+            target = Target._pick(
+                ticket.channel_id,
+                ticket.logistics_kind,
+                ticket.category_id,
+                ticket.company_id,
+            )
+            if target:
+                ticket.with_context(logistics_no_hooks=True).write(
+                    {
+                        "response_target_id": target.id,
+                        "first_response_deadline": fields.Datetime.now()
+                        + timedelta(minutes=target.minutes),
+                    }
+                )
+
+    def _mark_responded(self, when=None):
+        when = when or fields.Datetime.now()
+        for ticket in self.filtered(lambda t: not t.first_response_date):
+            breached = bool(
+                ticket.first_response_deadline and when > ticket.first_response_deadline
+            )
+            ticket.with_context(logistics_no_hooks=True).write(
+                {
+                    "first_response_date": when,
+                    "response_breached": breached or ticket.response_breached,
+                }
+            )
+
+    def action_mark_responded(self):
+        """The agent answered back by phone (R-CP-3)."""
+        self._mark_responded()
+        return True
+
+    def _message_post_after_hook(self, message, msg_values):
+        # a public answer by an employee is the first response (R-CP-3)
+        if (
+            msg_values.get("message_type") == "comment"
+            and msg_values.get("subtype_id")
+            == self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+            and self.env.user._is_internal()
+            and not self.env.user._is_public()
+        ):
+            self._mark_responded()
+        return super()._message_post_after_hook(message, msg_values)
+
+    @api.model
+    def _cron_flag_response_breaches(self):
+        """R-CP-3: unanswered tickets past their target are breached; one
+        UPDATE over a partial index."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE helpdesk_ticket SET response_breached = TRUE "
+                "WHERE first_response_date IS NULL AND response_breached IS NOT TRUE "
+                "AND first_response_deadline < %s",
+                fields.Datetime.now(),
+            )
+        )
+        count = self.env.cr.rowcount
+        self.invalidate_model(["response_breached"])
+        return count
+
+    # ------------------------------------------------------------
+    # COMPENSATION
+    # ------------------------------------------------------------
+
+    def action_approve_compensation(self):
+        """A supervisor approves the compensation (the proposal unless an
+        amount was already claimed)."""
+        if not self.env.user.has_group("logistics_followup.group_logistics_supervisor"):
+            raise UserError(self.env._("Only a supervisor approves compensation."))
+        for ticket in self:
+            amount = ticket.compensation_claimed or ticket.compensation_proposed
+            if amount <= 0:
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s has no compensation to approve: enter "
+                        "the loss or the claimed amount first.",
+                        ticket=ticket.display_name,
+                    )
+                )
+            ticket.write(
+                {
+                    "compensation_approved": amount,
+                    "compensation_approved_uid": self.env.uid,
+                    "compensation_approved_date": fields.Datetime.now(),
+                }
+            )
+        return True
+
+    # ------------------------------------------------------------
+    # R-CP-1 CLOSED LOOP
+    # ------------------------------------------------------------
+
+    def _schedule_complaint_revisit(self):
+        """R-CP-1 / R-RV-3: a closed complaint gets its revisit (the revisit
+        model when installed, else an activity for the ticket's owner)."""
+        if not self:
+            return
+        if "logistics.revisit" in self.env and hasattr(
+            self.env["logistics.revisit"], "_schedule_after_complaint"
+        ):
+            self.env["logistics.revisit"]._schedule_after_complaint(self)
+            return
+        days = int(
+            self.env["ir.config_parameter"].sudo().get_param(REVISIT_DAYS_PARAM, 1)
+        )
+        for ticket in self:
+            ticket.activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=fields.Date.context_today(ticket) + timedelta(days=days),
+                summary=self.env._("Revisit after the complaint"),
+                note=self.env._(
+                    "Call the customer back: is the complaint resolved to their "
+                    "satisfaction? Root cause: %(cause)s",
+                    cause=ticket.root_cause,
+                ),
+                user_id=ticket.user_id.id or self.env.uid,
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_view_waybill(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "logistics.waybill",
+            "res_id": self.waybill_id.id,
+            "view_mode": "form",
+        }
+
+    def action_view_escalations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_followup.logistics_escalation_action"
+        )
+        action["domain"] = [("ticket_id", "=", self.id)]
+        action["context"] = {"default_ticket_id": self.id}
+        return action
+
+    def action_escalate(self):
+        """催件 / 转派: chase the responsible station or courier."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Chase the Station or Courier"),
+            "res_model": "logistics.escalation.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def action_send_logistics_template(self):
+        """Open the mail composer with a reply template (R-CP-5)."""
+        self.ensure_one()
+        template = self.env.ref(
+            self.env.context.get(
+                "logistics_template", "logistics_followup.mail_template_ticket_apology"
+            )
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "force_email": True,
+            },
+        }

@@ -1,0 +1,111 @@
+# Copyright 2026 logistics_followup contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+KIND_SELECTION = [
+    ("delivery_chase", "Delivery Chase"),
+    ("outbound_chase", "Outbound Chase"),
+    ("problem", "Problem Parcel"),
+    ("complaint", "Complaint"),
+    ("inquiry", "Inquiry"),
+    ("compensation", "Compensation Claim"),
+]
+DETECTION_SELECTION = [
+    ("no_first_scan", "No first scan after creation (R-PP-5)"),
+    ("stalled", "No new scan at one place (R-PP-6)"),
+    ("at_station", "At the delivering station, not delivered (R-PP-7)"),
+    ("station_message", "Station message deadline (R-PP-4)"),
+]
+
+
+class LogisticsProblemType(models.Model):
+    """A case of the problem-parcel taxonomy (DOMAIN.md section 2).
+
+    Each type carries the seed's handling steps as a checklist copied onto
+    its tickets, a default deadline, the parties to contact, whether
+    compensation can apply and, for R-PP-4..7, the rule that detects it
+    automatically from the tracking data.
+    """
+
+    _name = "logistics.problem.type"
+    _description = "Problem Parcel Type"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Stable technical code, e.g. stalled.")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    kind = fields.Selection(
+        KIND_SELECTION,
+        string="Ticket Kind",
+        required=True,
+        default="problem",
+        help="The kind of the tickets opened for this type.",
+    )
+    rule_ref = fields.Char(
+        string="Rule", help="The rule of the specification, e.g. R-PP-6."
+    )
+    description = fields.Text(translate=True)
+    step_ids = fields.One2many(
+        "logistics.problem.step", "problem_type_id", string="Playbook", copy=True
+    )
+    deadline_hours = fields.Float(
+        string="Default Deadline (hours)",
+        default=24.0,
+        help="A ticket of this type is due this many hours after it is opened "
+        "(0: no deadline).",
+    )
+    contact_sender = fields.Boolean()
+    contact_receiver = fields.Boolean()
+    contact_station = fields.Boolean()
+    contact_courier = fields.Boolean()
+    compensation_possible = fields.Boolean(string="Compensation May Apply")
+    detection = fields.Selection(
+        DETECTION_SELECTION,
+        string="Automatic Detection",
+        help="The tracking rule that opens tickets of this type by itself.",
+    )
+    ticket_count = fields.Integer(compute="_compute_ticket_count")
+
+    _code_uniq = models.Constraint("UNIQUE(code)", "Problem type codes are unique.")
+    _deadline_positive = models.Constraint(
+        "CHECK(deadline_hours >= 0)", "A deadline cannot be negative."
+    )
+
+    @api.constrains("detection", "active")
+    def _check_one_type_per_detection(self):
+        for ptype in self.filtered(lambda p: p.detection and p.active):
+            others = self.search_count(
+                [("detection", "=", ptype.detection), ("id", "!=", ptype.id)]
+            )
+            if others:
+                raise ValidationError(
+                    self.env._(
+                        "Only one active problem type can use the detection "
+                        "rule %(rule)s.",
+                        rule=dict(
+                            self._fields["detection"]._description_selection(self.env)
+                        )[ptype.detection],
+                    )
+                )
+
+    def _compute_ticket_count(self):
+        counts = dict(
+            self.env["helpdesk.ticket"]._read_group(
+                [("problem_type_id", "in", self.ids)],
+                ["problem_type_id"],
+                ["__count"],
+            )
+        )
+        for ptype in self:
+            ptype.ticket_count = counts.get(ptype, 0)
+
+    def action_view_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_mgmt.helpdesk_ticket_action"
+        )
+        action["domain"] = [("problem_type_id", "=", self.id)]
+        action["context"] = {"default_problem_type_id": self.id}
+        return action

@@ -1,0 +1,132 @@
+# Copyright 2026 logistics_followup contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.logistics_escalation import ROLE_SELECTION
+
+REPLY_HOURS_PARAM = "logistics_followup.escalation_reply_hours"
+
+
+class LogisticsEscalationWizard(models.TransientModel):
+    """Chase (催件) or re-route (转派) a ticket's station or courier."""
+
+    _name = "logistics.escalation.wizard"
+    _description = "Chase or Re-route"
+
+    ticket_id = fields.Many2one("helpdesk.ticket", required=True)
+    kind = fields.Selection(
+        [("chase", "Chase (催件)"), ("reroute", "Re-route (转派)")],
+        required=True,
+        default="chase",
+    )
+    role = fields.Selection(ROLE_SELECTION, required=True, default="station")
+    current_partner_id = fields.Many2one(
+        "res.partner", compute="_compute_current_partner_id"
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Contact",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+    )
+    channel = fields.Selection(
+        [("email", "Email"), ("phone", "Phone")], required=True, default="email"
+    )
+    reply_hours = fields.Float(
+        string="Reply Within (hours)",
+        default=lambda self: float(
+            self.env["ir.config_parameter"].sudo().get_param(REPLY_HOURS_PARAM, 4)
+        ),
+    )
+    note = fields.Text(string="What Is Needed", required=True)
+
+    @api.depends("ticket_id", "role")
+    def _compute_current_partner_id(self):
+        for wizard in self:
+            ticket = wizard.ticket_id
+            wizard.current_partner_id = (
+                ticket.responsible_station_id
+                if wizard.role == "station"
+                else ticket.responsible_courier_id
+            )
+
+    @api.depends("current_partner_id", "kind")
+    def _compute_partner_id(self):
+        for wizard in self:
+            wizard.partner_id = (
+                wizard.current_partner_id if wizard.kind == "chase" else False
+            )
+
+    def action_confirm(self):
+        self.ensure_one()
+        ticket = self.ticket_id
+        if not self.partner_id:
+            raise UserError(self.env._("Choose the station or courier to contact."))
+        if self.reply_hours <= 0:
+            raise UserError(self.env._("The reply deadline must be in the future."))
+        if self.channel == "email" and not self.partner_id.email:
+            raise UserError(
+                self.env._(
+                    "%(contact)s has no email address: add one, or chase by phone "
+                    "and log it here.",
+                    contact=self.partner_id.display_name,
+                )
+            )
+        previous = self.current_partner_id
+        if self.kind == "reroute":
+            if self.partner_id == previous:
+                raise UserError(
+                    self.env._(
+                        "Re-route to another station or courier than the current one."
+                    )
+                )
+            ticket.escalation_ids.filtered(
+                lambda e: e.role == self.role and e.state in ("waiting", "overdue")
+            ).write({"state": "rerouted"})
+            field = (
+                "responsible_station_id"
+                if self.role == "station"
+                else "responsible_courier_id"
+            )
+            ticket.write({field: self.partner_id.id})
+        now = fields.Datetime.now()
+        escalation = self.env["logistics.escalation"].create(
+            {
+                "ticket_id": ticket.id,
+                "kind": self.kind,
+                "role": self.role,
+                "partner_id": self.partner_id.id,
+                "previous_partner_id": previous.id if self.kind == "reroute" else False,
+                "channel": self.channel,
+                "note": self.note,
+                "sent_date": now,
+                "reply_deadline": now + timedelta(hours=self.reply_hours),
+            }
+        )
+        if self.channel == "email":
+            self.env.ref("logistics_followup.mail_template_escalation").send_mail(
+                escalation.id
+            )
+        ticket.message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._(
+                "%(what)s %(contact)s by %(channel)s, reply due %(deadline)s: %(note)s",
+                what=self.env._("Re-routed to")
+                if self.kind == "reroute"
+                else self.env._("Chased"),
+                contact=self.partner_id.display_name,
+                channel=dict(self._fields["channel"]._description_selection(self.env))[
+                    self.channel
+                ],
+                deadline=fields.Datetime.to_string(escalation.reply_deadline),
+                note=self.note,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return {"type": "ir.actions.act_window_close"}
