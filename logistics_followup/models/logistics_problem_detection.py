@@ -249,7 +249,12 @@ class LogisticsProblemDetection(models.AbstractModel):
                     count,
                 )
             )
-            return [seq.get_next_char(n) for (n,) in self.env.cr.fetchall()]
+            # ir.sequence.get_next_char, its prefix and suffix computed once
+            prefix, suffix = seq._get_prefix_suffix()
+            return [
+                f"{prefix}{n:0{seq.padding}d}{suffix}"
+                for (n,) in self.env.cr.fetchall()
+            ]
         return [
             Sequence.next_by_code("helpdesk.ticket.sequence") or "/"
             for _i in range(count)
@@ -288,7 +293,14 @@ class LogisticsProblemDetection(models.AbstractModel):
             response_due = now + timedelta(minutes=target.minutes) if target else None
             numbers = self._ticket_numbers(company_id, len(company_rows))
             names = [f"{type_name}: {r[3]}" for r in company_rows]
-            bodies = [str(self._finding_body(ptype, r[4])) for r in company_rows]
+            bodies_by_place = {}  # a few hubs hold most findings
+            bodies = [
+                bodies_by_place.get(r[4])
+                or bodies_by_place.setdefault(
+                    r[4], str(self._finding_body(ptype, r[4]))
+                )
+                for r in company_rows
+            ]
             self.env.cr.execute(
                 SQL(
                     """
@@ -300,7 +312,8 @@ class LogisticsProblemDetection(models.AbstractModel):
                         sender_address, sender_phone, receiver_address,
                         receiver_phone, response_target_id,
                         first_response_deadline, response_breached, priority,
-                        active, last_stage_update, create_uid, create_date,
+                        active, last_stage_update, commercial_partner_id,
+                        unattended, user_id, team_id, create_uid, create_date,
                         write_uid, write_date)
                     SELECT n.number, n.name, n.body, %(stage)s, w.company_id,
                         w.id, %(type)s, %(kind)s, %(deadline)s, TRUE, %(now)s,
@@ -310,7 +323,9 @@ class LogisticsProblemDetection(models.AbstractModel):
                         COALESCE(w.receiver_address, rp.street),
                         COALESCE(w.receiver_phone, rp.phone),
                         %(target)s, %(response_due)s, FALSE, '1',
-                        TRUE, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                        TRUE, %(now)s, p.commercial_partner_id,
+                        %(unattended)s, NULL, NULL,
+                        %(uid)s, %(now)s, %(uid)s, %(now)s
                     FROM unnest(%(ids)s::int[], %(numbers)s::varchar[],
                                 %(names)s::varchar[], %(bodies)s::text[],
                                 %(findings)s::varchar[])
@@ -325,6 +340,7 @@ class LogisticsProblemDetection(models.AbstractModel):
                     RETURNING id
                     """,
                     stage=stage.id or None,
+                    unattended=stage.unattended,
                     type=ptype.id,
                     kind=ptype.kind,
                     deadline=deadline,
@@ -366,7 +382,10 @@ class LogisticsProblemDetection(models.AbstractModel):
             "partner_name", "partner_email", "sender_address", "sender_phone",
             "receiver_address", "receiver_phone", "response_target_id",
             "first_response_deadline", "response_breached", "priority", "active",
-            "last_stage_update",
+            "last_stage_update", "commercial_partner_id", "unattended",
+            # no team nor user: their computes and the team's properties
+            # would give nothing
+            "user_id", "team_id", "properties",
         }  # fmt: skip
         for name, field in Ticket._fields.items():
             if field.store and field.compute and name not in inserted:
