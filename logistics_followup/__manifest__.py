@@ -22,6 +22,8 @@
         "views/logistics_status_mapping_views.xml",
         "views/logistics_transit_time_views.xml",
         "views/stock_picking_views.xml",
+        "views/logistics_delivery_area_views.xml",
+        "views/logistics_delivery_round_views.xml",
         "views/res_config_settings_views.xml",
         "views/logistics_followup_menus.xml",
         "wizards/logistics_tracking_import_views.xml",
@@ -29,6 +31,7 @@
     "demo": [
         "demo/logistics_followup_demo.xml",
         "demo/logistics_waybill_demo.xml",
+        "demo/logistics_delivery_demo.xml",
     ],
     "development_status": "Alpha",
 }

@@ -9,3 +9,6 @@ from . import logistics_status_mapping
 from . import stock_picking
 from . import res_config_settings
 from . import logistics_transit_time
+from . import logistics_delivery_area
+from . import logistics_delivery_round
+from . import logistics_delivery_round_line
