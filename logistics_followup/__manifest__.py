@@ -24,6 +24,8 @@
         "views/logistics_status_mapping_views.xml",
         "views/logistics_transit_time_views.xml",
         "views/stock_picking_views.xml",
+        "views/logistics_delivery_area_views.xml",
+        "views/logistics_delivery_round_views.xml",
         "views/res_config_settings_views.xml",
         "views/logistics_problem_type_views.xml",
         "views/helpdesk_ticket_views.xml",
@@ -36,6 +38,7 @@
         "demo/logistics_followup_demo.xml",
         "demo/logistics_waybill_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
+        "demo/logistics_delivery_demo.xml",
     ],
     "development_status": "Alpha",
 }

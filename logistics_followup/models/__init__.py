@@ -17,3 +17,6 @@ from . import logistics_response_target
 from . import logistics_escalation
 from . import helpdesk_ticket
 from . import logistics_problem_detection
+from . import logistics_delivery_area
+from . import logistics_delivery_round
+from . import logistics_delivery_round_line

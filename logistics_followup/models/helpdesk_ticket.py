@@ -530,9 +530,19 @@ class HelpdeskTicket(models.Model):
                 ticket.with_context(logistics_no_hooks=True).write(vals)
 
     def _responsible_from_waybill(self):
-        """Hook: the station / courier accountable for the ticket's waybill
-        (delivery areas fill it, R-PP-2). Returns values to write."""
-        return {}
+        """R-PP-2: a ticket on a waybill for delivery by us routes to the
+        courier and station of the receiver's delivery area (片区), unless
+        someone is already responsible. Returns the values to write."""
+        self.ensure_one()
+        area = self.waybill_id.delivery_area_id
+        if not area or self.waybill_id.direction != "inbound":
+            return {}
+        vals = {}
+        if not self.responsible_courier_id and area.courier_partner_id:
+            vals["responsible_courier_id"] = area.courier_partner_id.id
+        if not self.responsible_station_id and area.station_partner_id:
+            vals["responsible_station_id"] = area.station_partner_id.id
+        return vals
 
     # ------------------------------------------------------------
     # R-CP-3 RESPONSE TARGETS

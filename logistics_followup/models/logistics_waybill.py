@@ -1,8 +1,9 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
+from ..core import delivery as delivery_core
 from ..core import masking
 from ..core import transit as transit_core
 from ..core import waybill as waybill_core
@@ -187,6 +188,62 @@ class LogisticsWaybill(models.Model):
         comodel_name="helpdesk.ticket", inverse_name="waybill_id", string="Tickets"
     )
     ticket_count = fields.Integer(compute="_compute_ticket_count")
+    # R-PP-2: delivery area (片区) of the receiver address and its courier
+    delivery_area_id = fields.Many2one(
+        comodel_name="logistics.delivery.area",
+        compute="_compute_delivery_area_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        check_company=True,
+        help="Matched from the receiver address against the areas' keywords "
+        "when the address changes; supervisors recompute it after changing "
+        "areas.",
+    )
+    delivery_courier_id = fields.Many2one(
+        related="delivery_area_id.courier_partner_id",
+        string="Area Courier",
+        help="The courier responsible for the delivery area: delivery chases "
+        "go to him; reassigning the area's courier reroutes at once.",
+    )
+    # R-PP-1: the latest submitted delivery-round report of the parcel
+    delivery_round_line_ids = fields.One2many(
+        comodel_name="logistics.delivery.round.line",
+        inverse_name="waybill_id",
+        string="Delivery Exceptions",
+        readonly=True,
+    )
+    delivery_exception_count = fields.Integer(
+        compute="_compute_delivery_exception_count"
+    )
+    last_delivery_exception_id = fields.Many2one(
+        comodel_name="logistics.delivery.round.line",
+        compute="_compute_last_delivery_exception_id",
+        store=True,
+        index="btree_not_null",
+    )
+    storage_place = fields.Char(
+        related="last_delivery_exception_id.storage_place",
+        store=True,
+        index="trigram",
+        help="Where the undelivered parcel is kept at the delivering station, "
+        "from its latest submitted delivery round report (归类存放).",
+    )
+    last_delivery_reason = fields.Selection(
+        related="last_delivery_exception_id.reason",
+        store=True,
+        string="Last Exception Reason",
+    )
+    last_delivery_disposition = fields.Selection(
+        related="last_delivery_exception_id.disposition",
+        store=True,
+        string="Last Disposition",
+    )
+    last_delivery_appointment = fields.Date(
+        related="last_delivery_exception_id.appointment_date",
+        store=True,
+        string="Appointment",
+    )
 
     _number_courier_uniq = models.Constraint(
         "UNIQUE(number, courier_id)",
@@ -251,6 +308,34 @@ class LogisticsWaybill(models.Model):
     def _compute_picking_count(self):
         for waybill in self:
             waybill.picking_count = len(waybill.picking_ids)
+
+    @api.depends("receiver_address", "company_id")
+    def _compute_delivery_area_id(self):
+        matches = self.env["logistics.delivery.area"]._match(self)
+        for waybill in self:
+            waybill.delivery_area_id = matches.get(waybill.id)
+
+    def _compute_delivery_exception_count(self):
+        counts = dict(
+            self.env["logistics.delivery.round.line"]._read_group(
+                [("waybill_id", "in", self.ids)],
+                groupby=["waybill_id"],
+                aggregates=["__count"],
+            )
+        )
+        for waybill in self:
+            waybill.delivery_exception_count = counts.get(waybill, 0)
+
+    @api.depends("delivery_round_line_ids.state", "delivery_round_line_ids.round_end")
+    def _compute_last_delivery_exception_id(self):
+        """R-PP-1: the line of the latest submitted round (by round end,
+        then ids) holds the parcel's storage place and disposition."""
+        for waybill in self:
+            waybill.last_delivery_exception_id = delivery_core.latest_line(
+                (line.round_end, line.round_id.id, line.id, line)
+                for line in waybill.delivery_round_line_ids
+                if line.state == "submitted"
+            )
 
     @api.depends("number", "courier_id.tracking_url")
     def _compute_tracking_url(self):
@@ -498,6 +583,55 @@ class LogisticsWaybill(models.Model):
                 ),
             },
         }
+
+    def action_view_delivery_exceptions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_followup.logistics_delivery_round_line_action"
+        )
+        action["domain"] = [("waybill_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_recompute_delivery_area(self):
+        """Supervisors, after areas changed (server action on the list)."""
+        self.check_access("write")
+        changed = self._assign_delivery_areas()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(count)s waybills moved to another delivery area.",
+                    count=changed,
+                ),
+            },
+        }
+
+    def _assign_delivery_areas(self, batch_size=5000):
+        """R-PP-2, set-based: match the waybills against the areas (once per
+        batch) and rewrite only the changed ones, one UPDATE per batch.
+        Returns how many waybills changed area."""
+        changed = 0
+        Area = self.env["logistics.delivery.area"]
+        self.flush_model(["receiver_address", "company_id", "delivery_area_id"])
+        for ids in split_every(batch_size, self.ids):
+            batch = self.browse(ids)
+            matches = Area._match(batch)
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE logistics_waybill w SET delivery_area_id = v.area_id "
+                    "FROM unnest(%(ids)s::int[], %(areas)s::int[]) AS v(id, area_id) "
+                    "WHERE w.id = v.id "
+                    "AND w.delivery_area_id IS DISTINCT FROM v.area_id",
+                    ids=list(matches),
+                    areas=[area.id or None for area in matches.values()],
+                )
+            )
+            changed += self.env.cr.rowcount
+            batch.invalidate_recordset(["delivery_area_id"])
+        return changed
 
     def action_add_event(self):
         self.ensure_one()

@@ -97,3 +97,25 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="logistics_followup.complaint_revisit_days",
         help="R-CP-1: a closed complaint schedules a revisit this many days later.",
     )
+    logistics_round_deadline_mode = fields.Selection(
+        selection=[
+            ("after_end", "Hours after the round ends"),
+            ("cutoff", "By a time of day"),
+        ],
+        string="Round Report Deadline",
+        default="after_end",
+        config_parameter="logistics_followup.round_deadline_mode",
+        help="When a delivery round's exception report is due (R-PP-1): a "
+        "number of hours after the round ends, or a time of day (the next "
+        "day's when the round ends after it), in the company's time zone.",
+    )
+    logistics_round_deadline_hours = fields.Float(
+        string="Report Within (hours)",
+        default=2.0,
+        config_parameter="logistics_followup.round_deadline_hours",
+    )
+    logistics_round_deadline_cutoff = fields.Float(
+        string="Report By (time of day)",
+        default=20.0,
+        config_parameter="logistics_followup.round_deadline_cutoff",
+    )

@@ -11,3 +11,5 @@ from . import test_pull
 from . import test_helpdesk_ticket
 from . import test_problem_detection
 from . import test_escalation
+from . import test_delivery_round
+from . import test_delivery_area
