@@ -15,6 +15,7 @@
         "data/logistics_courier_data.xml",
         "data/logistics_status_mapping_data.xml",
         "data/logistics_transit_time_data.xml",
+        "data/logistics_receipt_data.xml",
         "data/ir_cron_data.xml",
         "views/logistics_courier_views.xml",
         "views/delivery_carrier_views.xml",
@@ -22,6 +23,12 @@
         "views/logistics_status_mapping_views.xml",
         "views/logistics_transit_time_views.xml",
         "views/stock_picking_views.xml",
+        "views/logistics_id_document_type_views.xml",
+        "views/logistics_receipt_views.xml",
+        "views/logistics_receipt_envelope_views.xml",
+        "views/logistics_receipt_reveal_views.xml",
+        "report/logistics_receipt_report_views.xml",
+        "report/logistics_receipt_envelope_report.xml",
         "views/res_config_settings_views.xml",
         "views/logistics_followup_menus.xml",
         "wizards/logistics_tracking_import_views.xml",
@@ -29,6 +36,7 @@
     "demo": [
         "demo/logistics_followup_demo.xml",
         "demo/logistics_waybill_demo.xml",
+        "demo/logistics_receipt_demo.xml",
     ],
     "development_status": "Alpha",
 }

@@ -9,3 +9,9 @@ from . import logistics_status_mapping
 from . import stock_picking
 from . import res_config_settings
 from . import logistics_transit_time
+from . import logistics_id_document_type
+from . import logistics_receipt
+from . import logistics_receipt_move
+from . import logistics_receipt_reveal
+from . import logistics_receipt_envelope
+from . import logistics_receipt_envelope_line

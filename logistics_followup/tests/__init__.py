@@ -8,3 +8,5 @@ from . import test_webhook
 from . import test_transit
 from . import test_tracking_import
 from . import test_pull
+from . import test_receipt
+from . import test_receipt_envelope
