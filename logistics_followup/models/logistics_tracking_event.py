@@ -379,6 +379,8 @@ class LogisticsTrackingEvent(models.Model):
         self.invalidate_model()
         # only a first scan can move, so only unshipped waybills can change
         Waybill._recompute_expected_dates(waybill_ids, unshipped_only=True)
+        # arrival dates moved: due dates of signed receipts follow (R-RC-8)
+        self.env["logistics.receipt"]._recompute_due_dates(waybill_ids)
 
     def _rejection_reason(self, code, params):
         """The translated reason of a rejected row."""

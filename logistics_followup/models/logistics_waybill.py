@@ -7,6 +7,8 @@ from ..core import delivery as delivery_core
 from ..core import masking
 from ..core import transit as transit_core
 from ..core import waybill as waybill_core
+from .logistics_receipt import REQUIREMENT_SELECTION as RECEIPT_REQUIREMENT_SELECTION
+from .logistics_receipt import STATE_SELECTION as RECEIPT_STATE_SELECTION
 from .logistics_transit_time import ROUTE_CLASS_SELECTION, TRANSPORT_MODE_SELECTION
 
 STATE_SELECTION = [
@@ -183,6 +185,25 @@ class LogisticsWaybill(models.Model):
         copy=False,
     )
     picking_count = fields.Integer(compute="_compute_picking_count")
+    receipt_requirement = fields.Selection(
+        selection=RECEIPT_REQUIREMENT_SELECTION,
+        string="Signed Receipt",
+        tracking=True,
+        help="The shipper requires a signed receipt (回单) back, with this proof; "
+        "recorded by the origin station (R-RC-1). Setting it creates the "
+        "receipt to follow.",
+    )
+    receipt_ids = fields.One2many(
+        comodel_name="logistics.receipt",
+        inverse_name="waybill_id",
+        string="Receipts",
+        readonly=True,
+    )
+    receipt_state = fields.Selection(
+        selection=RECEIPT_STATE_SELECTION,
+        compute="_compute_receipt_state",
+        string="Receipt Status",
+    )
     tracking_url = fields.Char(compute="_compute_tracking_url")
     ticket_ids = fields.One2many(
         comodel_name="helpdesk.ticket", inverse_name="waybill_id", string="Tickets"
@@ -337,6 +358,11 @@ class LogisticsWaybill(models.Model):
                 if line.state == "submitted"
             )
 
+    @api.depends("receipt_ids.state")
+    def _compute_receipt_state(self):
+        for waybill in self:
+            waybill.receipt_state = waybill.receipt_ids[:1].state
+
     @api.depends("number", "courier_id.tracking_url")
     def _compute_tracking_url(self):
         for waybill in self:
@@ -374,6 +400,7 @@ class LogisticsWaybill(models.Model):
         waybills = super().create(vals_list)
         waybills.flush_recordset()
         self._recompute_expected_dates(waybills.ids)
+        waybills._ensure_receipts()
         return waybills
 
     _EXPECTED_DATE_INPUTS = frozenset(
@@ -409,7 +436,19 @@ class LogisticsWaybill(models.Model):
         if self._EXPECTED_DATE_INPUTS.intersection(vals):
             self.flush_recordset()
             self._recompute_expected_dates(self.ids)
+        if vals.get("receipt_requirement"):
+            self._ensure_receipts()
         return res
+
+    def _ensure_receipts(self):
+        """R-RC-1: one receipt per waybill whose shipper requires one."""
+        missing = self.filtered(
+            lambda waybill: waybill.receipt_requirement and not waybill.receipt_ids
+        )
+        if missing:
+            self.env["logistics.receipt"].sudo().create(
+                [{"waybill_id": waybill.id} for waybill in missing]
+            )
 
     @api.model
     def _apply_courier_correction(self, number, old_courier, new_courier):
@@ -632,6 +671,16 @@ class LogisticsWaybill(models.Model):
             changed += self.env.cr.rowcount
             batch.invalidate_recordset(["delivery_area_id"])
         return changed
+
+    def action_view_receipt(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Signed Receipt"),
+            "res_model": "logistics.receipt",
+            "view_mode": "form",
+            "res_id": self.receipt_ids[:1].id,
+        }
 
     def action_add_event(self):
         self.ensure_one()

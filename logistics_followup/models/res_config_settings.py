@@ -119,3 +119,53 @@ class ResConfigSettings(models.TransientModel):
         default=20.0,
         config_parameter="logistics_followup.round_deadline_cutoff",
     )
+    # signed receipts (R-RC-8, PIPL Art. 19)
+    logistics_receipt_days_direct = fields.Integer(
+        string="Direct Delivery (days)",
+        default=10,
+        config_parameter="logistics_followup.receipt_days_direct",
+        help="Days after arrival to return a receipt without transfer (R-RC-8).",
+    )
+    logistics_receipt_days_one_transfer = fields.Integer(
+        string="One Transfer (days)",
+        default=15,
+        config_parameter="logistics_followup.receipt_days_one_transfer",
+    )
+    logistics_receipt_days_two_transfers = fields.Integer(
+        string="Two Transfers (days)",
+        default=20,
+        config_parameter="logistics_followup.receipt_days_two_transfers",
+    )
+    logistics_receipt_days_per_extra_transfer = fields.Integer(
+        string="Each Further Transfer (days)",
+        default=5,
+        config_parameter="logistics_followup.receipt_days_per_extra_transfer",
+        help="Added per transfer beyond two; the seed gives no figure for three "
+        "or more transfers.",
+    )
+    logistics_receipt_days_max = fields.Integer(
+        string="Never Later Than (days)",
+        default=25,
+        config_parameter="logistics_followup.receipt_days_max",
+    )
+    logistics_receipt_id_retention_days = fields.Integer(
+        string="Keep ID Numbers (days)",
+        default=180,
+        config_parameter="logistics_followup.receipt_id_retention_days",
+        help="ID numbers of a receipt are erased this many days after it was "
+        "handed over; the masked form is kept (PIPL Art. 19).",
+    )
+    logistics_receipt_clerk_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Default Receipt Clerk",
+        config_parameter="logistics_followup.receipt_clerk_id",
+        domain=lambda self: [
+            (
+                "all_group_ids",
+                "in",
+                self.env.ref("logistics_followup.group_logistics_receipt_clerk").ids,
+            )
+        ],
+        help="Chases overdue receipts that have no clerk of their own. Empty: "
+        "the company's first receipt clerk.",
+    )

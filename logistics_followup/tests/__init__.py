@@ -13,3 +13,5 @@ from . import test_problem_detection
 from . import test_escalation
 from . import test_delivery_round
 from . import test_delivery_area
+from . import test_receipt
+from . import test_receipt_envelope
