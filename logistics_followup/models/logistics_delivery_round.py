@@ -217,7 +217,7 @@ class LogisticsDeliveryRound(models.Model):
         if any(report.state != "draft" for report in self):
             raise UserError(self.env._("Only draft reports can be submitted."))
         faults = []
-        labels = dict(self.env["logistics.delivery.round.line"]._fault_labels())
+        labels = self.env["logistics.delivery.round.line"]._fault_labels()
         for report in self:
             if not report.line_ids:
                 faults.append(

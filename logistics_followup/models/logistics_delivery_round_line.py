@@ -137,19 +137,17 @@ class LogisticsDeliveryRoundLine(models.Model):
     @api.model
     def _fault_labels(self):
         """Translated text of each code of ``core.delivery.check_line``."""
-        return [
-            ("missing_reason", self.env._("no exception reason")),
-            ("missing_note", self.env._("the reason 'Other' needs a note")),
-            ("not_signed", self.env._("no exception sign-off")),
-            ("missing_sign_time", self.env._("no sign-off time")),
-            ("missing_disposition", self.env._("no disposition")),
-            (
-                "missing_appointment",
-                self.env._("re-delivery another day needs an appointment date"),
-            ),
-            (
-                "appointment_too_early",
-                self.env._("the appointment must be after the round's day"),
-            ),
-            ("missing_storage_place", self.env._("no storage place")),
-        ]
+        labels = {}
+        labels["missing_reason"] = self.env._("no exception reason")
+        labels["missing_note"] = self.env._("the reason 'Other' needs a note")
+        labels["not_signed"] = self.env._("no exception sign-off")
+        labels["missing_sign_time"] = self.env._("no sign-off time")
+        labels["missing_disposition"] = self.env._("no disposition")
+        labels["missing_appointment"] = self.env._(
+            "re-delivery another day needs an appointment date"
+        )
+        labels["appointment_too_early"] = self.env._(
+            "the appointment must be after the round's day"
+        )
+        labels["missing_storage_place"] = self.env._("no storage place")
+        return labels

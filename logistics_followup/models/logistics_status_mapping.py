@@ -29,7 +29,7 @@ class LogisticsStatusMapping(models.Model):
     )
     code = fields.Char(required=True)
     state = fields.Selection(selection=STATE_SELECTION, required=True)
-    signed_by = fields.Selection(selection=SIGNED_BY_SELECTION, string="Signed")
+    signed_by = fields.Selection(selection=SIGNED_BY_SELECTION, string="How Signed")
     active = fields.Boolean(default=True)
 
     _source_code_uniq = models.Constraint(

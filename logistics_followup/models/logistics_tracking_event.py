@@ -33,7 +33,7 @@ class LogisticsTrackingEvent(models.Model):
     place = fields.Char()
     state = fields.Selection(selection=STATE_SELECTION, required=True, string="Event")
     state_rank = fields.Integer(required=True)
-    signed_by = fields.Selection(selection=SIGNED_BY_SELECTION, string="Signed")
+    signed_by = fields.Selection(selection=SIGNED_BY_SELECTION, string="How Signed")
     status_raw = fields.Char(string="Status as Received")
     description = fields.Char()
     operator = fields.Char()

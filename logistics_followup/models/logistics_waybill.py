@@ -142,7 +142,7 @@ class LogisticsWaybill(models.Model):
     )
     signed_by = fields.Selection(
         selection=SIGNED_BY_SELECTION,
-        string="Signed",
+        string="How Signed",
         readonly=True,
         copy=False,
         help="How the parcel was signed for: the evidence a 'signed but not "

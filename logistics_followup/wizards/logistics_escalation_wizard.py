@@ -113,20 +113,26 @@ class LogisticsEscalationWizard(models.TransientModel):
             self.env.ref("logistics_followup.mail_template_escalation").send_mail(
                 escalation.id
             )
+        values = {
+            "contact": self.partner_id.display_name,
+            "channel": dict(self._fields["channel"]._description_selection(self.env))[
+                self.channel
+            ],
+            "deadline": fields.Datetime.to_string(escalation.reply_deadline),
+            "note": self.note,
+        }
+        if self.kind == "reroute":
+            text = self.env._(
+                "Re-routed to %(contact)s by %(channel)s, reply due %(deadline)s: "
+                "%(note)s",
+                **values,
+            )
+        else:
+            text = self.env._(
+                "Chased %(contact)s by %(channel)s, reply due %(deadline)s: %(note)s",
+                **values,
+            )
         ticket.message_post(
-            body=Markup("<p>%s</p>")
-            % self.env._(
-                "%(what)s %(contact)s by %(channel)s, reply due %(deadline)s: %(note)s",
-                what=self.env._("Re-routed to")
-                if self.kind == "reroute"
-                else self.env._("Chased"),
-                contact=self.partner_id.display_name,
-                channel=dict(self._fields["channel"]._description_selection(self.env))[
-                    self.channel
-                ],
-                deadline=fields.Datetime.to_string(escalation.reply_deadline),
-                note=self.note,
-            ),
-            subtype_xmlid="mail.mt_note",
+            body=Markup("<p>%s</p>") % text, subtype_xmlid="mail.mt_note"
         )
         return {"type": "ir.actions.act_window_close"}
