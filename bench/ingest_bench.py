@@ -41,6 +41,8 @@ import time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
+from odoo_registry import open_registry
+
 OURS_BASE = 1_000_000_000_000
 NAIVE_BASE = 2_000_000_000_000
 START = datetime(2026, 6, 1, 8, 0)
@@ -533,24 +535,9 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
 
-    import odoo  # noqa: PLC0415
     from odoo import api  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
 
-    odoo.tools.config.parse_config(
-        [
-            "-d",
-            args.database,
-            "--addons-path",
-            args.addons_path,
-            "--no-http",
-            "--log-level",
-            "warn",
-        ],
-        setup_logging=True,
-    )
-    threading.current_thread().dbname = args.database
-    registry = Registry(args.database)
+    registry = open_registry(args.database, args.addons_path)
 
     counts = events_per_waybill(args.events, args.waybills)
     per = max(1, round(args.events / args.waybills))

@@ -46,7 +46,6 @@ class HelpdeskTicket(models.Model):
 
     logistics_kind = fields.Selection(
         KIND_SELECTION,
-        index=True,
         tracking=True,
         help="Set for logistics tickets: they must know the waybill, both "
         "addresses and both phones before leaving their first stage (R-WB-1).",
@@ -61,9 +60,7 @@ class HelpdeskTicket(models.Model):
     waybill_overdue = fields.Boolean(
         related="waybill_id.is_overdue", string="Beyond Transit Time"
     )
-    problem_type_id = fields.Many2one(
-        "logistics.problem.type", index=True, tracking=True
-    )
+    problem_type_id = fields.Many2one("logistics.problem.type", tracking=True)
     compensation_possible = fields.Boolean(
         related="problem_type_id.compensation_possible"
     )
@@ -129,7 +126,7 @@ class HelpdeskTicket(models.Model):
         "logistics.response.target", readonly=True, copy=False
     )
     first_response_deadline = fields.Datetime(
-        string="Answer Due", readonly=True, copy=False, index="btree_not_null"
+        string="Answer Due", readonly=True, copy=False
     )
     first_response_date = fields.Datetime(
         string="Answered On", readonly=True, copy=False
@@ -190,8 +187,8 @@ class HelpdeskTicket(models.Model):
         "This waybill already has an open ticket of this problem type.",
     )
     _response_due_idx = models.Index(
-        "(first_response_deadline) WHERE first_response_date IS NULL "
-        "AND response_breached IS NOT TRUE"
+        "(first_response_deadline) WHERE first_response_deadline IS NOT NULL "
+        "AND first_response_date IS NULL AND response_breached IS NOT TRUE"
     )
     _deadline_open_idx = models.Index(
         "(logistics_deadline) WHERE logistics_open AND parcel_returned_date IS NULL"

@@ -138,10 +138,11 @@ class LogisticsProblemDetection(models.AbstractModel):
         for ptype in types:
             rule = self._rule_sql(ptype.detection, cutoffs)
             if rule:
-                counts["updated"] += self._post_new_findings(ptype, *rule)
-                counts["created"] += self._open_tickets(
+                created, updated = self._apply_rule(
                     ptype, *rule, now=now, batch=batch, commit=commit
                 )
+                counts["created"] += created
+                counts["updated"] += updated
             elif ptype.detection == "station_message":
                 counts["returned"] += self._station_message_deadlines(
                     ptype, cutoffs, now
@@ -156,33 +157,56 @@ class LogisticsProblemDetection(models.AbstractModel):
     # WAYBILL RULES
     # ------------------------------------------------------------
 
-    def _post_new_findings(self, ptype, predicate, key):
-        """A new finding (e.g. stalled again at another place) on a waybill
-        whose ticket is still open: posted on it, never a second ticket."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "SELECT t.id, %(key)s, w.last_event_place FROM helpdesk_ticket t "
-                "JOIN logistics_waybill w ON w.id = t.waybill_id "
-                "WHERE t.logistics_open AND t.problem_type_id = %(type)s "
-                "AND w.active AND %(pred)s "
-                "AND t.detection_key IS DISTINCT FROM %(key)s",
-                key=key,
-                type=ptype.id,
-                pred=predicate,
+    def _apply_rule(self, ptype, predicate, key, now, batch, commit):
+        """One rule, ``batch`` findings at a time: one indexed SELECT of the
+        waybills it flags, left-joined with their open ticket of the type.
+        Without one, the finding becomes a ticket; with one whose finding
+        differs (e.g. stalled again at another place), it is posted on that
+        ticket; otherwise nothing (the hourly rerun). Returns (created,
+        updated)."""
+        created = updated = 0
+        while True:
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT w.id, w.company_id, %(key)s, w.number, "
+                    "w.last_event_place, t.id FROM logistics_waybill w "
+                    "LEFT JOIN helpdesk_ticket t ON t.waybill_id = w.id "
+                    "AND t.problem_type_id = %(type)s AND t.logistics_open "
+                    "AND t.waybill_id IS NOT NULL AND t.problem_type_id IS NOT NULL "
+                    "WHERE w.active AND %(pred)s "
+                    "AND (t.id IS NULL OR t.detection_key IS DISTINCT FROM %(key)s) "
+                    "ORDER BY w.id LIMIT %(batch)s",
+                    key=key,
+                    pred=predicate,
+                    type=ptype.id,
+                    batch=batch,
+                )
             )
-        )
-        rows = self.env.cr.fetchall()
-        tickets = self.env["helpdesk.ticket"].browse([r[0] for r in rows])
-        for ticket, (_tid, finding, place) in zip(tickets, rows, strict=True):
+            rows = self.env.cr.fetchall()
+            new = [row[:5] for row in rows if not row[5]]
+            if new:
+                self._insert_tickets(ptype, new, now)
+            self._post_findings(ptype, [row for row in rows if row[5]])
+            created += len(new)
+            updated += len(rows) - len(new)
+            if commit and rows:
+                self.env["ir.cron"]._commit_progress(len(rows))
+            if len(rows) < batch:
+                return created, updated
+
+    def _post_findings(self, ptype, rows):
+        """New findings on waybills whose ticket is still open: posted on
+        it, never a second ticket."""
+        tickets = self.env["helpdesk.ticket"].browse([row[5] for row in rows])
+        for ticket, row in zip(tickets, rows, strict=True):
             ticket.message_post(
-                body=self._finding_body(ptype, place),
+                body=self._finding_body(ptype, row[4]),
                 subtype_xmlid="mail.mt_note",
             )
             ticket.sudo().write(
-                {"detection_key": finding, "detected_date": fields.Datetime.now()}
+                {"detection_key": row[2], "detected_date": fields.Datetime.now()}
             )
-        return len(rows)
 
     def _finding_body(self, ptype, place):
         text = {
@@ -199,35 +223,6 @@ class LogisticsProblemDetection(models.AbstractModel):
         return Markup("<p>%s</p>") % self.env._(
             "Detected automatically: %(finding)s.", finding=text
         )
-
-    def _open_tickets(self, ptype, predicate, key, now, batch, commit):
-        """New findings become tickets, ``batch`` at a time."""
-        created = 0
-        while True:
-            self.env.flush_all()
-            self.env.cr.execute(
-                SQL(
-                    "SELECT w.id, w.company_id, %(key)s, w.number, "
-                    "w.last_event_place FROM logistics_waybill w "
-                    "WHERE w.active AND %(pred)s AND NOT EXISTS ("
-                    " SELECT 1 FROM helpdesk_ticket t WHERE t.waybill_id = w.id"
-                    " AND t.problem_type_id = %(type)s AND t.logistics_open) "
-                    "ORDER BY w.id LIMIT %(batch)s",
-                    key=key,
-                    pred=predicate,
-                    type=ptype.id,
-                    batch=batch,
-                )
-            )
-            rows = self.env.cr.fetchall()
-            if not rows:
-                return created
-            self._insert_tickets(ptype, rows, now)
-            created += len(rows)
-            if commit:
-                self.env["ir.cron"]._commit_progress(len(rows))
-            if len(rows) < batch:
-                return created
 
     def _ticket_numbers(self, company_id, count):
         """``count`` ticket numbers of the helpdesk sequence in one query
@@ -358,18 +353,17 @@ class LogisticsProblemDetection(models.AbstractModel):
             ticket_ids += [r[0] for r in self.env.cr.fetchall()]
         if not ticket_ids:
             return Ticket
+        # the playbook copied as checklists: the steps read once, crossed
+        # with the new ticket ids (no read of the ticket table)
         self.env.cr.execute(
             SQL(
-                "INSERT INTO logistics_ticket_step (ticket_id, company_id, sequence, "
-                "name, done, create_uid, create_date, write_uid, write_date) "
-                "SELECT t.id, t.company_id, s.sequence, "
-                "COALESCE(s.name->>%(lang)s, s.name->>'en_US'), FALSE, "
-                "%(uid)s, %(now)s, %(uid)s, %(now)s "
-                "FROM helpdesk_ticket t JOIN logistics_problem_step s "
-                "ON s.problem_type_id = %(type)s WHERE t.id = ANY(%(ids)s)",
+                "INSERT INTO logistics_ticket_step (ticket_id, sequence, name, done) "
+                "SELECT n.ticket_id, s.sequence, s.name, FALSE "
+                "FROM unnest(%(ids)s::int[]) AS n(ticket_id) "
+                "CROSS JOIN (SELECT sequence, "
+                "COALESCE(name->>%(lang)s, name->>'en_US') AS name "
+                "FROM logistics_problem_step WHERE problem_type_id = %(type)s) AS s",
                 lang=lang,
-                uid=self.env.uid,
-                now=now,
                 type=ptype.id,
                 ids=ticket_ids,
             )

@@ -9,11 +9,15 @@ class LogisticsTicketStep(models.Model):
     _name = "logistics.ticket.step"
     _description = "Ticket Checklist Step"
     _order = "ticket_id, sequence, id"
+    # the detection inserts a checklist of ~5 rows with each ticket: no
+    # create/write columns (and their two foreign keys per row); who ticked a
+    # step and when is kept in done_uid / done_date
+    _log_access = False
 
     ticket_id = fields.Many2one(
         "helpdesk.ticket", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    company_id = fields.Many2one(related="ticket_id.company_id")
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Step", required=True)
     done = fields.Boolean()

@@ -281,6 +281,20 @@ class LogisticsWaybill(models.Model):
         "(courier_id, last_pull_time) "
         "WHERE state NOT IN ('delivered', 'returned', 'lost')"
     )
+    # the problem-parcel detection (logistics.problem.detection._rule_sql)
+    _no_first_scan_idx = models.Index(
+        "((COALESCE(shipped_date, create_date))) "
+        "WHERE state = 'created' AND first_scan_time IS NULL"
+    )
+    _at_station_idx = models.Index(
+        "(arrival_date) WHERE state IN ('at_station', 'out_for_delivery')"
+    )
+    _stalled_idx = models.Index(
+        "(last_event_time) WHERE state IN ('picked_up', 'in_transit')"
+    )
+    _stop_reason_idx = models.Index(
+        "(tracking_stop_reason) WHERE tracking_stop_reason IS NOT NULL"
+    )
     _no_change_idx = models.Index(
         "(last_event_time) WHERE tracking_stop_reason IS NULL "
         "AND state NOT IN ('delivered', 'returned', 'lost')"

@@ -300,6 +300,30 @@ class TestHelpdeskTicket(LogisticsCommon):
             missing._render_field("body_html", ticket.ids)[ticket.id],
         )
 
+    def test_reply_templates_in_customer_language(self):
+        """R-CP-5: the templates are written in the customer's language."""
+        for lang in ("zh_CN", "zh_TW"):
+            self.env["res.lang"]._activate_lang(lang)
+        self.env["ir.module.module"]._load_module_terms(
+            ["logistics_followup"], ["zh_CN", "zh_TW"], overwrite=True
+        )
+        template = self.env.ref("logistics_followup.mail_template_ticket_apology")
+        for lang, expected in (
+            ("zh_CN", "运输时间"),
+            ("zh_TW", "運輸時間"),
+            ("en_US", "taking longer"),
+        ):
+            self.sender.lang = lang
+            ticket = self.ticket(partner_id=self.sender.id)
+            body = template._render_field("body_html", ticket.ids, compute_lang=True)[
+                ticket.id
+            ]
+            subject = template._render_field("subject", ticket.ids, compute_lang=True)[
+                ticket.id
+            ]
+            self.assertIn("SF1234567890123", body)
+            self.assertIn(expected, body + subject, lang)
+
     # access ----------------------------------------------------------------
 
     def test_access(self):
