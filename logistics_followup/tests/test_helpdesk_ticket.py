@@ -214,7 +214,8 @@ class TestHelpdeskTicket(LogisticsCommon):
             call.with_user(self.agent).action_mark_responded()
         self.assertFalse(call.response_breached)
         with freeze_time(now + timedelta(hours=9)):
-            self.assertEqual(self.Ticket._cron_flag_response_breaches(), 1)
+            # at least ours (demo tickets may be breached too)
+            self.assertGreaterEqual(self.Ticket._cron_flag_response_breaches(), 1)
         self.assertTrue(quote.response_breached)
         self.assertFalse(quote.first_response_date)
         self.assertEqual(
