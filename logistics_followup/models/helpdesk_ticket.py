@@ -32,6 +32,8 @@ COMPENSATION_BASIS_SELECTION = [
 WARNING_HOURS_PARAM = "logistics_followup.deadline_warning_hours"
 COMPENSATION_MULTIPLE_PARAM = "logistics_followup.uninsured_multiple"
 REVISIT_DAYS_PARAM = "logistics_followup.complaint_revisit_days"
+# facts of third parties, internal analysis and money: never for portal users
+INTERNAL = "base.group_user"
 
 
 class HelpdeskTicket(models.Model):
@@ -55,37 +57,47 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         tracking=True,
         check_company=True,
+        groups=INTERNAL,
     )
-    waybill_state = fields.Selection(related="waybill_id.state", string="Parcel State")
+    waybill_state = fields.Selection(
+        related="waybill_id.state", string="Parcel State", groups=INTERNAL
+    )
     waybill_overdue = fields.Boolean(
-        related="waybill_id.is_overdue", string="Beyond Transit Time"
+        related="waybill_id.is_overdue", string="Beyond Transit Time", groups=INTERNAL
     )
-    problem_type_id = fields.Many2one("logistics.problem.type", tracking=True)
+    problem_type_id = fields.Many2one(
+        "logistics.problem.type", tracking=True, groups=INTERNAL
+    )
     compensation_possible = fields.Boolean(
-        related="problem_type_id.compensation_possible"
+        related="problem_type_id.compensation_possible", groups=INTERNAL
     )
     # R-WB-1 facts, filled from the waybill, editable when it does not know them
     sender_address = fields.Char(
-        compute="_compute_waybill_facts", store=True, readonly=False
+        compute="_compute_waybill_facts", store=True, readonly=False, groups=INTERNAL
     )
     sender_phone = fields.Char(
-        compute="_compute_waybill_facts", store=True, readonly=False
+        compute="_compute_waybill_facts", store=True, readonly=False, groups=INTERNAL
     )
     receiver_address = fields.Char(
-        compute="_compute_waybill_facts", store=True, readonly=False
+        compute="_compute_waybill_facts", store=True, readonly=False, groups=INTERNAL
     )
     receiver_phone = fields.Char(
-        compute="_compute_waybill_facts", store=True, readonly=False
+        compute="_compute_waybill_facts", store=True, readonly=False, groups=INTERNAL
     )
     missing_facts = fields.Char(
         compute="_compute_missing_facts",
         help="What the ticket must still record before it can move on (R-WB-1).",
+        groups=INTERNAL,
     )
     step_ids = fields.One2many(
-        "logistics.ticket.step", "ticket_id", string="Checklist", copy=True
+        "logistics.ticket.step",
+        "ticket_id",
+        string="Checklist",
+        copy=True,
+        groups=INTERNAL,
     )
     step_progress = fields.Float(
-        string="Checklist Progress", compute="_compute_step_progress"
+        string="Checklist Progress", compute="_compute_step_progress", groups=INTERNAL
     )
     logistics_deadline = fields.Datetime(string="Deadline", tracking=True, copy=False)
     deadline_state = fields.Selection(
@@ -103,63 +115,78 @@ class HelpdeskTicket(models.Model):
     appointment_date = fields.Datetime(
         string="Appointment", tracking=True, help="预约派送: agreed delivery time."
     )
-    responsible_station_id = fields.Many2one("res.partner", tracking=True)
-    responsible_courier_id = fields.Many2one("res.partner", tracking=True)
+    responsible_station_id = fields.Many2one(
+        "res.partner", tracking=True, groups=INTERNAL
+    )
+    responsible_courier_id = fields.Many2one(
+        "res.partner", tracking=True, groups=INTERNAL
+    )
     root_cause = fields.Text(
-        tracking=True, help="Required to close a complaint (R-CP-1)."
+        tracking=True, help="Required to close a complaint (R-CP-1).", groups=INTERNAL
     )
     signed_case = fields.Selection(
         SIGNED_CASE_SELECTION,
         string="Signed but Not Received",
         tracking=True,
         help="R-PP-8: what happened to a parcel shown as signed.",
+        groups=INTERNAL,
     )
     # R-PP-4: a type-1 message returns the parcel once its deadline passes
     parcel_returned_date = fields.Datetime(
-        string="Return Recorded On", readonly=True, copy=False
+        string="Return Recorded On", readonly=True, copy=False, groups=INTERNAL
     )
     # detection
-    detected_date = fields.Datetime(string="Detected On", readonly=True, copy=False)
-    detection_key = fields.Char(readonly=True, copy=False)
+    detected_date = fields.Datetime(
+        string="Detected On", readonly=True, copy=False, groups=INTERNAL
+    )
+    detection_key = fields.Char(readonly=True, copy=False, groups=INTERNAL)
     # R-CP-3 response targets
     response_target_id = fields.Many2one(
-        "logistics.response.target", readonly=True, copy=False
+        "logistics.response.target", readonly=True, copy=False, groups=INTERNAL
     )
     first_response_deadline = fields.Datetime(
-        string="Answer Due", readonly=True, copy=False
+        string="Answer Due", readonly=True, copy=False, groups=INTERNAL
     )
     first_response_date = fields.Datetime(
-        string="Answered On", readonly=True, copy=False
+        string="Answered On", readonly=True, copy=False, groups=INTERNAL
     )
     response_breached = fields.Boolean(
-        string="Response Target Missed", readonly=True, copy=False
+        string="Response Target Missed", readonly=True, copy=False, groups=INTERNAL
     )
     # compensation
     currency_id = fields.Many2one(related="company_id.currency_id")
-    insured = fields.Boolean(string="Insured (保价)")
-    insured_amount = fields.Monetary(currency_field="currency_id")
+    insured = fields.Boolean(string="Insured (保价)", groups=INTERNAL)
+    insured_amount = fields.Monetary(currency_field="currency_id", groups=INTERNAL)
     declared_value = fields.Monetary(
-        currency_field="currency_id", help="The full value of the goods."
+        currency_field="currency_id",
+        help="The full value of the goods.",
+        groups=INTERNAL,
     )
-    freight_amount = fields.Monetary(string="Freight", currency_field="currency_id")
-    actual_loss = fields.Monetary(currency_field="currency_id")
+    freight_amount = fields.Monetary(
+        string="Freight", currency_field="currency_id", groups=INTERNAL
+    )
+    actual_loss = fields.Monetary(currency_field="currency_id", groups=INTERNAL)
     partial_loss = fields.Boolean(
-        help="Partial damage or missing contents, not a total loss."
+        help="Partial damage or missing contents, not a total loss.", groups=INTERNAL
     )
     cap_waived = fields.Boolean(
         help="Intentional damage or gross negligence: the uninsured cap does "
         "not apply (Postal Law Art. 47).",
+        groups=INTERNAL,
     )
     compensation_proposed = fields.Monetary(
         string="Proposed Compensation",
         currency_field="currency_id",
         compute="_compute_compensation_proposed",
+        groups=INTERNAL,
     )
     compensation_basis = fields.Selection(
-        COMPENSATION_BASIS_SELECTION, compute="_compute_compensation_proposed"
+        COMPENSATION_BASIS_SELECTION,
+        compute="_compute_compensation_proposed",
+        groups=INTERNAL,
     )
     compensation_claimed = fields.Monetary(
-        string="Claimed", currency_field="currency_id", tracking=True
+        string="Claimed", currency_field="currency_id", tracking=True, groups=INTERNAL
     )
     compensation_approved = fields.Monetary(
         string="Approved Compensation",
@@ -167,17 +194,20 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
+        groups=INTERNAL,
     )
     compensation_approved_uid = fields.Many2one(
-        "res.users", string="Approved By", readonly=True, copy=False
+        "res.users", string="Approved By", readonly=True, copy=False, groups=INTERNAL
     )
     compensation_approved_date = fields.Datetime(
-        string="Approved On", readonly=True, copy=False
+        string="Approved On", readonly=True, copy=False, groups=INTERNAL
     )
     escalation_ids = fields.One2many(
-        "logistics.escalation", "ticket_id", string="Escalations"
+        "logistics.escalation", "ticket_id", string="Escalations", groups=INTERNAL
     )
-    escalation_count = fields.Integer(compute="_compute_escalation_count")
+    escalation_count = fields.Integer(
+        compute="_compute_escalation_count", groups=INTERNAL
+    )
 
     # at most one open ticket per waybill and problem type (detection relies
     # on it; concurrent runs cannot duplicate)

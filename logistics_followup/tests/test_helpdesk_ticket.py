@@ -327,6 +327,37 @@ class TestHelpdeskTicket(LogisticsCommon):
 
     # access ----------------------------------------------------------------
 
+    def test_portal_sees_own_ticket_without_internal_facts(self):
+        """A customer reads his own ticket in the portal, but not the other
+        party's phone and address, the root cause, the station chases or the
+        compensation analysis (PIPL; GB/T 41833 masking outside the back
+        office)."""
+        customer = self.portal_user.partner_id
+        ticket = self.ticket(
+            partner_id=customer.id,
+            receiver_phone="13900139000",
+            problem_type_id=self.lost.id,
+            actual_loss=100,
+        )
+        ticket.message_subscribe(partner_ids=customer.ids)
+        mine = ticket.with_user(self.portal_user)
+        values = mine.read(["name", "logistics_kind", "logistics_deadline"])[0]
+        self.assertEqual(values["logistics_kind"], "outbound_chase")
+        for name in (
+            "receiver_phone",
+            "sender_address",
+            "waybill_id",
+            "problem_type_id",
+            "root_cause",
+            "responsible_courier_id",
+            "escalation_ids",
+            "step_ids",
+            "compensation_proposed",
+            "actual_loss",
+        ):
+            with self.assertRaises(AccessError, msg=name):
+                mine.read([name])
+
     def test_access(self):
         """Agents tick checklists and read problem types; only supervisors
         configure them; portal users reach none of it."""

@@ -110,6 +110,19 @@ class TestWebClient(HttpCase):
             "lf_web_agent",
         )
 
+    def test_portal_ticket_page(self):
+        """The customer's ticket page of the portal still renders, without
+        the other party's phone."""
+        portal = new_test_user(self.env, "lf_web_portal", groups="base.group_portal")
+        self.ticket.write(
+            {"partner_id": portal.partner_id.id, "receiver_phone": "13900139000"}
+        )
+        self.authenticate("lf_web_portal", "lf_web_portal")
+        response = self.url_open(f"/my/ticket/{self.ticket.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(f"<span>{self.ticket.id}</span>", response.text)
+        self.assertNotIn("13900139000", response.text)
+
     def test_clerk_and_supervisor_screens(self):
         receipt = self.waybill.receipt_ids
         self.assertTrue(receipt)
