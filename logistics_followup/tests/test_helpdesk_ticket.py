@@ -343,6 +343,14 @@ class TestHelpdeskTicket(LogisticsCommon):
         mine = ticket.with_user(self.portal_user)
         values = mine.read(["name", "logistics_kind", "logistics_deadline"])[0]
         self.assertEqual(values["logistics_kind"], "outbound_chase")
+        # another customer's ticket stays out of reach
+        other = self.ticket(partner_id=self.receiver.id)
+        self.assertEqual(
+            self.Ticket.with_user(self.portal_user).search([("id", "in", other.ids)]),
+            self.Ticket,
+        )
+        with self.assertRaises(AccessError):
+            other.with_user(self.portal_user).read(["name"])
         for name in (
             "receiver_phone",
             "sender_address",
