@@ -116,6 +116,11 @@ def normalize_number(raw: object) -> str:
     """
     if not isinstance(raw, str):
         return ""
+    if type(raw) is str and _ALLOWED.fullmatch(raw):
+        # already canonical (ASCII upper-case letters and digits: NFKC, the
+        # upper-casing and the dropping below all leave it as it is); the
+        # common case, e.g. a number normalised once and checked again
+        return raw
     text = unicodedata.normalize("NFKC", raw).translate(_ASCII_UPPER)
     text = "".join(char for char in text if not _dropped(char))
     # Dropping characters or upper-casing can put a letter next to a combining

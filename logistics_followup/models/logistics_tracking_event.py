@@ -1,5 +1,9 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
+
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -101,7 +105,10 @@ class LogisticsTrackingEvent(models.Model):
         if source not in dict(self._fields["source"].selection):
             source = "api"
         tz_name = self.env.company.partner_id.tz or DEFAULT_TZ
-        mapping = self.env["logistics.status.mapping"]._get_mapping()
+        # the lookups of the mapping, built once for the whole batch
+        mapping = tracking_core.StatusTable(
+            self.env["logistics.status.mapping"]._get_mapping()
+        )
         rejected = []
         parsed = []
         for index, row in enumerate(rows if isinstance(rows, list) else []):
@@ -157,6 +164,7 @@ class LogisticsTrackingEvent(models.Model):
             for number, code in self.env.cr.fetchall():
                 known.setdefault(number, code)
         guessed = {}
+        checked = {}  # (number, courier code): result, once per batch
         keyed = []
         for index, row in parsed:
             code = row.courier_code
@@ -176,7 +184,11 @@ class LogisticsTrackingEvent(models.Model):
             if not courier:
                 rejected.append((index, "courier_unknown", {"courier": code}))
                 continue
-            result = waybill_core.validate_number(row.number, rules[code])
+            result = checked.get((row.number, code))
+            if result is None:
+                result = checked[row.number, code] = waybill_core.validate_number(
+                    row.number, rules[code]
+                )
             if not result.valid:
                 rejected.append(
                     (
@@ -251,45 +263,31 @@ class LogisticsTrackingEvent(models.Model):
         affected waybills. Returns ``(accepted, duplicates)``."""
         if not resolved:
             return 0, 0
-        columns = {
-            name: []
-            for name in (
-                "waybill_id",
-                "company_id",
-                "event_time",
-                "place",
-                "state",
-                "state_rank",
-                "signed_by",
-                "status_raw",
-                "description",
-                "operator",
-                "operator_phone",
-                "dedup_key",
-            )
-        }
+        rank = tracking_core.STATE_RANK
         seen = set()
+        values = []  # one tuple per event, in the order of _INGEST_COLUMNS
         for row, waybill_id, company_id, courier_code in resolved:
             key = row.key_for(courier_code)
             if key in seen:
                 continue
             seen.add(key)
-            for name, value in (
-                ("waybill_id", waybill_id),
-                ("company_id", company_id),
-                ("event_time", row.time),
-                ("place", row.place or None),
-                ("state", row.state),
-                ("state_rank", tracking_core.STATE_RANK[row.state]),
-                ("signed_by", row.signed_by),
-                ("status_raw", row.status_raw or None),
-                ("description", row.description or None),
-                ("operator", row.operator or None),
-                ("operator_phone", row.operator_phone or None),
-                ("dedup_key", key),
-            ):
-                columns[name].append(value)
-        waybill_ids = sorted(set(columns["waybill_id"]))
+            values.append(
+                (
+                    waybill_id,
+                    company_id,
+                    row.time,
+                    row.place or None,
+                    row.state,
+                    rank[row.state],
+                    row.signed_by,
+                    row.status_raw or None,
+                    row.description or None,
+                    row.operator or None,
+                    row.operator_phone or None,
+                    key,
+                )
+            )
+        waybill_ids = sorted({value[0] for value in values})
         self.flush_model()
         self.env["logistics.waybill"].flush_model()
         # lock the waybills in one order so that concurrent batches queue
@@ -301,32 +299,131 @@ class LogisticsTrackingEvent(models.Model):
                 waybill_ids,
             )
         )
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO logistics_tracking_event (waybill_id, company_id, "
-                "event_time, place, state, state_rank, signed_by, status_raw, "
-                "description, operator, operator_phone, dedup_key, source, "
-                "create_uid, create_date, write_uid, write_date) "
-                "SELECT e.*, %(source)s, %(uid)s, now() at time zone 'UTC', "
-                "%(uid)s, now() at time zone 'UTC' FROM unnest("
-                "%(waybill_id)s::int[], %(company_id)s::int[], "
-                "%(event_time)s::timestamp[], %(place)s::varchar[], "
-                "%(state)s::varchar[], %(state_rank)s::int[], "
-                "%(signed_by)s::varchar[], %(status_raw)s::varchar[], "
-                "%(description)s::varchar[], %(operator)s::varchar[], "
-                "%(operator_phone)s::varchar[], %(dedup_key)s::varchar[]) AS e "
-                "ON CONFLICT (dedup_key) DO NOTHING RETURNING waybill_id",
-                source=source,
-                uid=self.env.uid,
-                **columns,
-            )
-        )
+        self._ingest_insert_events(values, source)
         fresh = sorted({waybill_id for (waybill_id,) in self.env.cr.fetchall()})
         accepted = self.env.cr.rowcount
         # a waybill's state derives from its events only: those that got no
         # new event (duplicates) cannot change
         self._recompute_waybills(fresh)
         return accepted, len(resolved) - accepted
+
+    _INGEST_COLUMNS = (
+        "waybill_id",
+        "company_id",
+        "event_time",
+        "place",
+        "state",
+        "state_rank",
+        "signed_by",
+        "status_raw",
+        "description",
+        "operator",
+        "operator_phone",
+        "dedup_key",
+    )
+
+    def _ingest_insert_events(self, values, source):
+        """``INSERT ... ON CONFLICT (dedup_key) DO NOTHING RETURNING
+        waybill_id`` of the events ``values`` (tuples of ``_INGEST_COLUMNS``);
+        the caller fetches the returned rows.
+
+        The rows reach the server by ``COPY`` into a session-local staging
+        table (cheaper to format and to parse than one array parameter per
+        column), inside the transaction: the staging rows vanish with it and
+        are emptied first, so a previous call of the same transaction left
+        nothing behind. Text PostgreSQL cannot take (NUL, unpaired surrogates)
+        goes the way of arrays instead, which fails as it always did.
+        """
+        cr = self.env.cr
+        data = self._ingest_copy_data(values)
+        if data is None:
+            columns = {
+                name: [value[position] for value in values]
+                for position, name in enumerate(self._INGEST_COLUMNS)
+            }
+            cr.execute(
+                SQL(
+                    "INSERT INTO logistics_tracking_event (waybill_id, company_id, "
+                    "event_time, place, state, state_rank, signed_by, status_raw, "
+                    "description, operator, operator_phone, dedup_key, source, "
+                    "create_uid, create_date, write_uid, write_date) "
+                    "SELECT e.*, %(source)s, %(uid)s, now() at time zone 'UTC', "
+                    "%(uid)s, now() at time zone 'UTC' FROM unnest("
+                    "%(waybill_id)s::int[], %(company_id)s::int[], "
+                    "%(event_time)s::timestamp[], %(place)s::varchar[], "
+                    "%(state)s::varchar[], %(state_rank)s::int[], "
+                    "%(signed_by)s::varchar[], %(status_raw)s::varchar[], "
+                    "%(description)s::varchar[], %(operator)s::varchar[], "
+                    "%(operator_phone)s::varchar[], %(dedup_key)s::varchar[]) AS e "
+                    "ON CONFLICT (dedup_key) DO NOTHING RETURNING waybill_id",
+                    source=source,
+                    uid=self.env.uid,
+                    **columns,
+                )
+            )
+            return
+        cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS logistics_tracking_event_stage "
+                "(waybill_id int, company_id int, event_time timestamp, "
+                "place varchar, state varchar, state_rank int, signed_by varchar, "
+                "status_raw varchar, description varchar, operator varchar, "
+                "operator_phone varchar, dedup_key varchar) "
+                "ON COMMIT DELETE ROWS; "
+                "DELETE FROM logistics_tracking_event_stage"
+            )
+        )
+        # as odoo.orm.models does around copy_from: the wait callback of an
+        # evented server does not support COPY
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            cr.copy_expert(
+                "COPY logistics_tracking_event_stage FROM STDIN", io.BytesIO(data)
+            )
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
+        cr.execute(
+            SQL(
+                "INSERT INTO logistics_tracking_event (waybill_id, company_id, "
+                "event_time, place, state, state_rank, signed_by, status_raw, "
+                "description, operator, operator_phone, dedup_key, source, "
+                "create_uid, create_date, write_uid, write_date) "
+                "SELECT e.*, %(source)s, %(uid)s, now() at time zone 'UTC', "
+                "%(uid)s, now() at time zone 'UTC' "
+                "FROM logistics_tracking_event_stage AS e "
+                "ON CONFLICT (dedup_key) DO NOTHING RETURNING waybill_id",
+                source=source,
+                uid=self.env.uid,
+            )
+        )
+
+    @staticmethod
+    def _ingest_copy_data(values):
+        """The rows in PostgreSQL's COPY text format, UTF-8; ``None`` when
+        some text cannot be stored that way (NUL, unpaired surrogates)."""
+
+        def field(value):
+            if value is None:
+                return "\\N"
+            if not isinstance(value, str):
+                return str(value)
+            if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+                value = (
+                    value.replace("\\", "\\\\")
+                    .replace("\t", "\\t")
+                    .replace("\n", "\\n")
+                    .replace("\r", "\\r")
+                )
+            return value
+
+        text = "".join("\t".join(map(field, row)) + "\n" for row in values)
+        if "\x00" in text:
+            return None
+        try:
+            return text.encode()
+        except UnicodeEncodeError:
+            return None
 
     def _recompute_waybills(self, waybill_ids):
         """State and last event of the waybills, which just got new events,
@@ -342,23 +439,27 @@ class LogisticsTrackingEvent(models.Model):
                 "THEN last.signed_by END, "
                 "last_event_time = last.event_time, "
                 "last_event_place = last.place, "
-                "first_scan_time = firsts.first_scan, "
-                "arrival_date = firsts.arrival, "
+                "first_scan_time = last.first_scan, "
+                "arrival_date = last.arrival, "
                 "tracking_stop_reason = NULL, "
                 "write_date = now() at time zone 'UTC' "
+                # one scan and one sort of the events: the aggregates over
+                # the whole waybill as window functions over the same order
                 "FROM (SELECT DISTINCT ON (waybill_id) waybill_id, state, "
-                "signed_by, event_time, place FROM logistics_tracking_event "
+                "signed_by, event_time, place, "
+                "min(event_time) FILTER (WHERE state != 'created') OVER byw "
+                "AS first_scan, "
+                "COALESCE(max(event_time) FILTER (WHERE state = 'at_station') "
+                "OVER byw, "
+                "min(event_time) FILTER (WHERE state = ANY(%(arrived)s)) OVER byw) "
+                "AS arrival "
+                "FROM logistics_tracking_event "
                 "WHERE waybill_id = ANY(%(ids)s) "
+                "WINDOW byw AS (PARTITION BY waybill_id "
+                "ORDER BY event_time DESC, state_rank DESC, dedup_key DESC "
+                "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) "
                 "ORDER BY waybill_id, event_time DESC, state_rank DESC, "
                 "dedup_key DESC) AS last "
-                "JOIN (SELECT waybill_id, "
-                "min(event_time) FILTER (WHERE state != 'created') AS first_scan, "
-                "COALESCE(max(event_time) FILTER (WHERE state = 'at_station'), "
-                "min(event_time) FILTER (WHERE state = ANY(%(arrived)s))) "
-                "AS arrival "
-                "FROM logistics_tracking_event WHERE waybill_id = ANY(%(ids)s) "
-                "GROUP BY waybill_id) AS firsts "
-                "ON firsts.waybill_id = last.waybill_id "
                 "WHERE w.id = last.waybill_id",
                 ids=waybill_ids,
                 arrived=list(tracking_core.ARRIVED_STATES),

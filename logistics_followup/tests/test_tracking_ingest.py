@@ -233,6 +233,35 @@ class TestTrackingIngest(LogisticsCommon):
         self.assertEqual(large, small)
         self.assertLessEqual(large, 20)
 
+    def test_text_stored_as_received(self):
+        """The rows travel to the server as COPY text: tabs, line breaks,
+        backslashes and a literal \\N are stored exactly as received, in every
+        text column; the same rows again are duplicates."""
+        texts = {
+            "place": "A\\N",
+            "description": "line 1\nline\t2 \\ C:\\temp\\new\r\\.",
+            "operator": "\\N",
+            "operator_phone": "138\t0013",
+        }
+        row = dict(self.rows(NUMBER)[0], **texts)
+        result = self.Event.ingest([row])
+        self.assertEqual(result, {"accepted": 1, "duplicates": 0, "rejected": []})
+        event = self.waybill(NUMBER).event_ids
+        self.assertEqual({name: event[name] for name in texts}, texts)
+        self.assertEqual(event.status_raw, "1")
+        self.assertEqual(self.waybill(NUMBER).last_event_place, "A\\N")
+        self.assertEqual(self.Event.ingest([row])["duplicates"], 1)
+
+    def test_text_postgresql_cannot_store(self):
+        """A NUL character cannot be stored in PostgreSQL: the events of the
+        batch are refused by the client library (ValueError) before any is
+        sent, as they always were, and the transaction stays usable."""
+        row = dict(self.rows(NUMBER)[0], description="bad\x00text")
+        with self.assertRaises(ValueError), mute_logger("odoo.sql_db"):
+            self.Event.ingest([row])
+        self.assertFalse(self.waybill(NUMBER).event_ids)
+        self.assertEqual(self.Event.ingest(self.rows(NUMBER))["accepted"], 5)
+
     def test_manual_entry(self):
         self.Event.ingest(self.rows(NUMBER)[:1])
         waybill = self.waybill(NUMBER)

@@ -16,12 +16,16 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from logistics_followup.core.tracking import (
+    DEFAULT_STATUS_MAP,
+    KEYWORD_PRIORITY,
     SIGNED_BY,
     STATE_RANK,
     STATES,
+    StatusTable,
     dedup_key,
     derive_state,
     event_order_key,
+    resolve_status,
 )
 
 BASE = datetime(2026, 11, 11, 0, 0)
@@ -120,3 +124,71 @@ def test_dedup_key_separates_states(event, other_state):
     other = dedup_key(NUMBER, "SF", time, other_state, place, "")
     same = dedup_key(NUMBER, "SF", time, event["state"], place, "")
     assert other != same
+
+
+# ---------------------------------------------------------------------------
+# StatusTable: the mapping prepared once per batch resolves like the mapping
+# ---------------------------------------------------------------------------
+
+_STATUS_CODES = sorted(code for _source, code in DEFAULT_STATUS_MAP)
+_FILLER = (
+    "",
+    " ",
+    "快件",
+    "【深圳转运中心】",
+    "，",
+    "本人",
+    "门卫",
+    "代收点",
+    "0",
+    "x",
+)
+
+
+@st.composite
+def statuses(draw):
+    """Status texts near the vocabulary: codes in any case, keywords inside
+    trace texts, unknown words, digits with leading zeros."""
+    parts = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(_STATUS_CODES),
+                st.sampled_from(KEYWORD_PRIORITY),
+                st.sampled_from(_FILLER),
+                st.text(max_size=3),
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    text = "".join(parts)
+    return draw(st.sampled_from((text, text.upper(), text.lower(), f" 0{text}")))
+
+
+@st.composite
+def mappings(draw):
+    """The default map, some entries dropped, overridden or added (extra
+    words, codes differing only in case)."""
+    mapping = dict(DEFAULT_STATUS_MAP)
+    for key in draw(st.lists(st.sampled_from(sorted(mapping)), max_size=20)):
+        mapping.pop(key, None)
+    values = st.tuples(st.sampled_from(STATES), st.sampled_from((None, *SIGNED_BY)))
+    extra = st.tuples(
+        st.sampled_from(("state", "kuaidi100", "aftership", "word")),
+        st.one_of(
+            st.sampled_from(("海关", "海关扣留", "DELIVERED", "intransit", "200")),
+            st.text(min_size=1, max_size=4),
+        ),
+    )
+    for key, value in draw(st.lists(st.tuples(extra, values), max_size=6)):
+        mapping[key] = value
+    return mapping
+
+
+@settings(max_examples=300, deadline=None)
+@given(statuses(), st.one_of(st.none(), mappings()))
+def test_status_table_resolves_like_the_mapping(status, mapping):
+    """R-WB-3: ``ingest`` builds a StatusTable once per batch; the result of
+    every status is the one of the mapping itself."""
+    table = StatusTable(mapping)
+    assert resolve_status(status, table) == resolve_status(status, mapping)

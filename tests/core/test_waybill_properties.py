@@ -12,10 +12,13 @@ remainders 0 and 6 both give check digit 5, and neither the service indicator
 nor the country code is covered by the check digit.
 """
 
+import unicodedata
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from logistics_followup.core import waybill
 from logistics_followup.core.waybill import (
     DEFAULT_RULES,
     candidate_couriers,
@@ -246,3 +249,28 @@ def test_cpi_service_indicator_outside_the_ranges_is_rejected(number, first):
     mutated = first + number[1:]
     assert is_valid_s10(mutated)
     assert validate_number(mutated, _CPI_RULES).valid is (first in "ECRLVUH")
+
+
+# lower case, separators, full-width forms, invisible and combining characters
+MESSY = "abcz -_\u3000\u200b\uff33\uff11\u00e9\u0301"
+
+
+def _normalize_reference(raw):
+    """normalize_number without its shortcut for canonical numbers."""
+    text = unicodedata.normalize("NFKC", raw).translate(waybill._ASCII_UPPER)
+    text = "".join(char for char in text if not waybill._dropped(char))
+    return unicodedata.normalize("NFKC", text)
+
+
+@given(
+    st.one_of(
+        st.text(alphabet=ALNUM, max_size=20),
+        st.text(alphabet=ALNUM + MESSY, max_size=20),
+        st.text(max_size=12),
+    )
+)
+def test_normalize_number_shortcut_changes_nothing(raw):
+    """R-WB-2: a number already canonical is returned as it is, any other
+    goes through NFKC, upper-casing and dropping: same result either way."""
+    assert normalize_number(raw) == _normalize_reference(raw)
+    assert normalize_number(normalize_number(raw)) == normalize_number(raw)
