@@ -250,6 +250,22 @@ def response_deadline(start: datetime, target: ResponseTarget | None):
     return start + timedelta(minutes=target.minutes)
 
 
+def response_breached(deadline: datetime | None, answered: datetime) -> bool:
+    """R-CP-3: answered after the response deadline (no deadline: never)."""
+    return bool(deadline) and answered > deadline
+
+
+def complaint_needs_root_cause(kind: str | None, closed: bool, root_cause) -> bool:
+    """R-CP-1: a closed complaint must carry its root-cause analysis."""
+    return kind == "complaint" and bool(closed) and _blank(root_cause)
+
+
+def customer_side(direction: str | None) -> str:
+    """Whose ticket a parcel's chase is: the sender of a parcel sent by us,
+    the receiver of a parcel delivered by us (R-PP-2 / R-PP-3)."""
+    return "sender" if direction == "outbound" else "receiver"
+
+
 _CENT = Decimal("0.01")
 
 
@@ -305,3 +321,10 @@ def propose_compensation(
     if cap_waived or loss <= cap:
         return loss.quantize(_CENT, ROUND_HALF_UP), "uninsured_actual"
     return cap.quantize(_CENT, ROUND_HALF_UP), "uninsured_capped"
+
+
+def approval_amount(claimed: object, proposed: object) -> Decimal:
+    """What a supervisor approves: the amount claimed when one was entered,
+    else the amount proposed by rule (:func:`propose_compensation`)."""
+    claimed = _money(claimed)
+    return claimed if claimed > 0 else _money(proposed)

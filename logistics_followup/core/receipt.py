@@ -45,6 +45,7 @@ from . import identity
 from .hanzi_variants import same_character
 
 __all__ = [
+    "ACTION_FROM_STATES",
     "DEFAULT_DEADLINE_DAYS",
     "OPEN_STATES",
     "REQUIREMENTS",
@@ -70,6 +71,19 @@ REQUIREMENTS = (REQ_SIGNATURE, REQ_SIGNATURE_ID, REQ_SEAL, REQ_SHIPPER_DOCUMENT)
 
 # Receipts not yet back at the origin: they can be overdue (R-RC-8).
 OPEN_STATES = ("required", "signed", "rejected", "sent", "missing")
+
+#: R-RC-6 / R-RC-7 lifecycle: the states each action of a receipt starts
+#: from. required -> signed -> sent (envelope) -> received -> verified ->
+#: handed_over; a non-compliant receipt goes back (rejected) for re-signing;
+#: a receipt not in its envelope is missing until found (then received).
+ACTION_FROM_STATES = {
+    "sign": ("required", "rejected"),
+    "reject": ("signed", "sent", "received"),
+    "verify": ("received",),
+    "hand_over": ("verified",),
+    "mark_missing": ("required", "signed", "rejected", "sent"),
+    "found": ("missing",),
+}
 
 ROLE_SIGNER = "signer"
 ROLE_DELEGATE = "delegate"

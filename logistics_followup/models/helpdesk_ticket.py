@@ -230,23 +230,23 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("waybill_id")
     def _compute_waybill_facts(self):
-        for ticket in self:
-            waybill = ticket.waybill_id
-            if not waybill:
-                continue
-            for side in ("sender", "receiver"):
-                for fact in ("address", "phone"):
-                    name = f"{side}_{fact}"
-                    value = (
-                        waybill[name]
-                        or waybill[f"{side}_partner_id"][
-                            "street" if fact == "address" else "phone"
-                        ]
-                    )
-                    if value:
-                        ticket[name] = value
-                    elif not ticket[name]:
-                        ticket[name] = False
+        for ticket in self.filtered("waybill_id"):
+            for name, value in ticket._waybill_facts().items():
+                if value or not ticket[name]:
+                    ticket[name] = value
+
+    def _waybill_facts(self):
+        """R-WB-1 facts the ticket's waybill knows: its own addresses and
+        phones, else those of its sender / receiver contacts."""
+        self.ensure_one()
+        waybill = self.waybill_id
+        facts = {}
+        for side in ("sender", "receiver"):
+            partner = waybill[f"{side}_partner_id"]
+            for fact, partner_field in (("address", "street"), ("phone", "phone")):
+                name = f"{side}_{fact}"
+                facts[name] = waybill[name] or partner[partner_field] or False
+        return facts
 
     def _facts(self):
         self.ensure_one()
@@ -415,8 +415,11 @@ class HelpdeskTicket(models.Model):
         """R-WB-1: a logistics ticket cannot leave its first stage until the
         waybill number, both addresses and both phones are known."""
         labels = self._fact_labels()
+        first_stages = {}  # team: its first stage, one search per team
         for ticket in self.filtered("logistics_kind"):
-            if not ticket.stage_id or ticket.stage_id == ticket._first_stage():
+            if ticket.team_id not in first_stages:
+                first_stages[ticket.team_id] = ticket._first_stage()
+            if not ticket.stage_id or ticket.stage_id == first_stages[ticket.team_id]:
                 continue
             missing = problem_core.missing_ticket_facts(ticket._facts())
             if missing:
@@ -434,10 +437,8 @@ class HelpdeskTicket(models.Model):
     def _check_complaint_closure(self):
         """R-CP-1: a complaint is closed only with its root cause."""
         for ticket in self:
-            if (
-                ticket.logistics_kind == "complaint"
-                and ticket.stage_id.closed
-                and not (ticket.root_cause or "").strip()
+            if problem_core.complaint_needs_root_cause(
+                ticket.logistics_kind, ticket.stage_id.closed, ticket.root_cause
             ):
                 raise ValidationError(
                     self.env._(
@@ -534,24 +535,17 @@ class HelpdeskTicket(models.Model):
             waybill = ticket.waybill_id
             vals = {}
             if not ticket.partner_id:
-                partner = (
-                    waybill.sender_partner_id
-                    if waybill.direction == "outbound"
-                    else waybill.receiver_partner_id
-                )
+                side = problem_core.customer_side(waybill.direction)
+                partner = waybill[f"{side}_partner_id"]
                 if partner:
                     vals["partner_id"] = partner.id
                     vals.setdefault("partner_name", partner.name)
                     vals.setdefault("partner_email", partner.email)
             # computed facts are skipped by create() as soon as one of them
             # is given: fill the others here
-            for side in ("sender", "receiver"):
-                partner = waybill[f"{side}_partner_id"]
-                for fact, partner_field in (("address", "street"), ("phone", "phone")):
-                    name = f"{side}_{fact}"
-                    value = waybill[name] or partner[partner_field]
-                    if not ticket[name] and value:
-                        vals[name] = value
+            for name, value in ticket._waybill_facts().items():
+                if value and not ticket[name]:
+                    vals[name] = value
             vals.update(ticket._responsible_from_waybill())
             if vals:
                 ticket.with_context(logistics_no_hooks=True).write(vals)
@@ -577,12 +571,15 @@ class HelpdeskTicket(models.Model):
 
     def _set_response_targets(self):
         Target = self.env["logistics.response.target"]
+        loaded = {}  # company: its targets, one search per company
         for ticket in self.filtered(lambda t: not t.first_response_deadline):
-            target = Target._pick(
+            if ticket.company_id not in loaded:
+                loaded[ticket.company_id] = Target._load(ticket.company_id)
+            target = Target._pick_loaded(
+                loaded[ticket.company_id],
                 ticket.channel_id,
                 ticket.logistics_kind,
                 ticket.category_id,
-                ticket.company_id,
             )
             if target:
                 ticket.with_context(logistics_no_hooks=True).write(
@@ -596,8 +593,8 @@ class HelpdeskTicket(models.Model):
     def _mark_responded(self, when=None):
         when = when or fields.Datetime.now()
         for ticket in self.filtered(lambda t: not t.first_response_date):
-            breached = bool(
-                ticket.first_response_deadline and when > ticket.first_response_deadline
+            breached = problem_core.response_breached(
+                ticket.first_response_deadline, when
             )
             ticket.with_context(logistics_no_hooks=True).write(
                 {
@@ -650,7 +647,11 @@ class HelpdeskTicket(models.Model):
         if not self.env.user.has_group("logistics_followup.group_logistics_supervisor"):
             raise UserError(self.env._("Only a supervisor approves compensation."))
         for ticket in self:
-            amount = ticket.compensation_claimed or ticket.compensation_proposed
+            amount = float(
+                problem_core.approval_amount(
+                    ticket.compensation_claimed, ticket.compensation_proposed
+                )
+            )
             if amount <= 0:
                 raise UserError(
                     self.env._(

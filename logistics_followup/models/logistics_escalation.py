@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 ROLE_SELECTION = [("station", "Station"), ("courier", "Courier")]
+KIND_SELECTION = [("chase", "Chase (催件)"), ("reroute", "Re-route (转派)")]
+CHANNEL_SELECTION = [("email", "Email"), ("phone", "Phone")]
 STATE_SELECTION = [
     ("waiting", "Waiting for Reply"),
     ("replied", "Replied"),
@@ -34,19 +36,13 @@ class LogisticsEscalation(models.Model):
     )
     company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
     waybill_id = fields.Many2one(related="ticket_id.waybill_id")
-    kind = fields.Selection(
-        [("chase", "Chase (催件)"), ("reroute", "Re-route (转派)")],
-        required=True,
-        default="chase",
-    )
+    kind = fields.Selection(KIND_SELECTION, required=True, default="chase")
     role = fields.Selection(ROLE_SELECTION, required=True, default="station")
     partner_id = fields.Many2one("res.partner", string="Contact", required=True)
     previous_partner_id = fields.Many2one(
         "res.partner", string="Re-routed From", readonly=True
     )
-    channel = fields.Selection(
-        [("email", "Email"), ("phone", "Phone")], required=True, default="email"
-    )
+    channel = fields.Selection(CHANNEL_SELECTION, required=True, default="email")
     note = fields.Text(string="What Is Needed", required=True)
     user_id = fields.Many2one(
         "res.users", string="Sent By", default=lambda self: self.env.user
@@ -95,18 +91,29 @@ class LogisticsEscalation(models.Model):
         )
         overdue = self.browse([r[0] for r in self.env.cr.fetchall()])
         self.invalidate_model(["state", "reminded_date"])
-        for escalation in overdue:
-            escalation.ticket_id.activity_schedule(
-                "mail.mail_activity_data_call",
-                summary=self.env._(
-                    "No reply from %(contact)s",
-                    contact=escalation.partner_id.display_name,
-                ),
-                note=self.env._(
-                    "The chase of %(date)s got no reply by its deadline: call "
-                    "again or re-route the ticket.",
-                    date=fields.Datetime.to_string(escalation.sent_date),
-                ),
-                user_id=escalation.user_id.id or escalation.ticket_id.user_id.id,
-            )
+        call = self.env.ref("mail.mail_activity_data_call")
+        ticket_model = self.env["ir.model"]._get_id("helpdesk.ticket")
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": ticket_model,
+                    "res_id": escalation.ticket_id.id,
+                    "activity_type_id": call.id,
+                    "date_deadline": today,
+                    "automated": True,
+                    "summary": self.env._(
+                        "No reply from %(contact)s",
+                        contact=escalation.partner_id.display_name,
+                    ),
+                    "note": self.env._(
+                        "The chase of %(date)s got no reply by its deadline: call "
+                        "again or re-route the ticket.",
+                        date=fields.Datetime.to_string(escalation.sent_date),
+                    ),
+                    "user_id": escalation.user_id.id or escalation.ticket_id.user_id.id,
+                }
+                for escalation in overdue
+            ]
+        )
         return len(overdue)

@@ -328,6 +328,7 @@ class LogisticsProblemDetection(models.AbstractModel):
                     JOIN logistics_waybill w ON w.id = n.waybill_id
                     LEFT JOIN res_partner sp ON sp.id = w.sender_partner_id
                     LEFT JOIN res_partner rp ON rp.id = w.receiver_partner_id
+                    -- the customer: core.problem.customer_side
                     LEFT JOIN res_partner p ON p.id = CASE
                         WHEN w.direction = 'outbound' THEN w.sender_partner_id
                         ELSE w.receiver_partner_id END

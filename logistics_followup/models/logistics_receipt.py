@@ -465,7 +465,7 @@ class LogisticsReceipt(models.Model):
 
     def action_sign(self):
         """Signed at the destination (R-RC-2..R-RC-5 checked)."""
-        self._check_state(("required", "rejected"))
+        self._check_state(receipt_core.ACTION_FROM_STATES["sign"])
         self._raise_violations()
         for receipt in self:
             receipt.write(
@@ -480,7 +480,7 @@ class LogisticsReceipt(models.Model):
 
     def action_reject(self):
         """Back to the destination for re-signing, with the reason (R-RC-6)."""
-        self._check_state(("signed", "sent", "received"))
+        self._check_state(receipt_core.ACTION_FROM_STATES["reject"])
         for receipt in self:
             reason = receipt.reject_reason or receipt.violation_text
             if not reason:
@@ -506,14 +506,14 @@ class LogisticsReceipt(models.Model):
 
     def action_verify(self):
         """Checked at the origin (R-RC-7); refused while rules are broken."""
-        self._check_state(("received",))
+        self._check_state(receipt_core.ACTION_FROM_STATES["verify"])
         self._raise_violations()
         self.write({"state": "verified", "verified_date": fields.Datetime.now()})
         return True
 
     def action_hand_over(self):
         """Handed over to the customer or the sales owner (R-RC-7)."""
-        self._check_state(("verified",))
+        self._check_state(receipt_core.ACTION_FROM_STATES["hand_over"])
         for receipt in self:
             if not receipt.handed_over_to:
                 raise UserError(
@@ -532,13 +532,13 @@ class LogisticsReceipt(models.Model):
         return True
 
     def action_mark_missing(self):
-        self._check_state(("required", "signed", "rejected", "sent"))
+        self._check_state(receipt_core.ACTION_FROM_STATES["mark_missing"])
         self.write({"state": "missing"})
         return True
 
     def action_found(self):
         """A missing receipt turned up at the origin."""
-        self._check_state(("missing",))
+        self._check_state(receipt_core.ACTION_FROM_STATES["found"])
         for receipt in self:
             receipt.write(
                 {

@@ -36,13 +36,14 @@ class LogisticsResponseTarget(models.Model):
     )
 
     @api.model
-    def _pick(self, channel, kind, category, company):
-        """The target of one ticket (core.problem.pick_response_target)."""
+    def _load(self, company):
+        """The targets of ``company`` (and shared ones), read once, as
+        ``(records by id, core targets)`` for :meth:`_pick_loaded`."""
         targets = self.search(
             [("company_id", "in", [False, company.id])], order="sequence, id"
         )
-        by_id = {t.id: t for t in targets}
-        picked = problem_core.pick_response_target(
+        return (
+            {t.id: t for t in targets},
             [
                 problem_core.ResponseTarget(
                     t.id,
@@ -53,8 +54,22 @@ class LogisticsResponseTarget(models.Model):
                 )
                 for t in targets
             ],
+        )
+
+    @api.model
+    def _pick_loaded(self, loaded, channel, kind, category):
+        """The target of one ticket among loaded targets (no query;
+        core.problem.pick_response_target)."""
+        by_id, targets = loaded
+        picked = problem_core.pick_response_target(
+            targets,
             channel=channel.id or None,
             kind=kind or None,
             category=category.id or None,
         )
         return by_id[picked.key] if picked else self
+
+    @api.model
+    def _pick(self, channel, kind, category, company):
+        """The target of one ticket of ``company``."""
+        return self._pick_loaded(self._load(company), channel, kind, category)

@@ -7,7 +7,11 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.logistics_escalation import ROLE_SELECTION
+from ..models.logistics_escalation import (
+    CHANNEL_SELECTION,
+    KIND_SELECTION,
+    ROLE_SELECTION,
+)
 
 REPLY_HOURS_PARAM = "logistics_followup.escalation_reply_hours"
 
@@ -19,11 +23,7 @@ class LogisticsEscalationWizard(models.TransientModel):
     _description = "Chase or Re-route"
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True)
-    kind = fields.Selection(
-        [("chase", "Chase (催件)"), ("reroute", "Re-route (转派)")],
-        required=True,
-        default="chase",
-    )
+    kind = fields.Selection(KIND_SELECTION, required=True, default="chase")
     role = fields.Selection(ROLE_SELECTION, required=True, default="station")
     current_partner_id = fields.Many2one(
         "res.partner", compute="_compute_current_partner_id"
@@ -35,9 +35,7 @@ class LogisticsEscalationWizard(models.TransientModel):
         store=True,
         readonly=False,
     )
-    channel = fields.Selection(
-        [("email", "Email"), ("phone", "Phone")], required=True, default="email"
-    )
+    channel = fields.Selection(CHANNEL_SELECTION, required=True, default="email")
     reply_hours = fields.Float(
         string="Reply Within (hours)",
         default=lambda self: float(

@@ -232,3 +232,38 @@ def test_compensation_bounds(insured_amount, declared, loss, freight):
     assert amount <= loss
     assert amount <= 3 * freight + Decimal("0.005")
     assert basis in ("uninsured_actual", "uninsured_capped")
+
+
+def test_response_breached():
+    """R-CP-3: late is strictly after the deadline; no deadline, no breach."""
+    assert not problem.response_breached(None, NOW)
+    assert not problem.response_breached(NOW, NOW)
+    assert problem.response_breached(NOW, NOW + timedelta(seconds=1))
+
+
+@pytest.mark.parametrize(
+    ("kind", "closed", "cause", "needed"),
+    [
+        ("complaint", True, None, True),
+        ("complaint", True, "  ", True),
+        ("complaint", True, "快递员未电话联系", False),
+        ("complaint", False, None, False),
+        ("delivery_chase", True, None, False),
+    ],
+)
+def test_complaint_needs_root_cause(kind, closed, cause, needed):
+    """R-CP-1: only a closed complaint needs its root cause."""
+    assert problem.complaint_needs_root_cause(kind, closed, cause) is needed
+
+
+def test_customer_side():
+    """The sender chases what we sent, the receiver what we deliver."""
+    assert problem.customer_side("outbound") == "sender"
+    assert problem.customer_side("inbound") == "receiver"
+
+
+def test_approval_amount():
+    """The claim when entered, else the proposal."""
+    assert problem.approval_amount(800, 60) == Decimal(800)
+    assert problem.approval_amount(0, 60) == Decimal(60)
+    assert problem.approval_amount(None, Decimal("60.00")) == Decimal("60.00")

@@ -303,3 +303,24 @@ def test_wrong_key():
     with pytest.raises(encryption.EncryptionError) as error:
         encryption.decrypt("another-secret-of-32-characters!", token)
     assert error.value.code == "bad_token"
+
+
+def test_lifecycle_actions():
+    """R-RC-7: the main path is walkable action by action; R-RC-6: a
+    rejected receipt is signed again; a missing one found is received."""
+    path = [
+        ("required", "sign", "signed"),
+        ("signed", None, "sent"),  # packed in an envelope
+        ("sent", None, "received"),  # envelope received at the origin
+        ("received", "verify", "verified"),
+        ("verified", "hand_over", "handed_over"),
+    ]
+    for state, action, _next in path:
+        if action:
+            assert state in receipt.ACTION_FROM_STATES[action]
+    assert "rejected" in receipt.ACTION_FROM_STATES["sign"]
+    assert "missing" in receipt.ACTION_FROM_STATES["found"]
+    # nothing leaves a handed-over receipt
+    assert not any(
+        "handed_over" in states for states in receipt.ACTION_FROM_STATES.values()
+    )
