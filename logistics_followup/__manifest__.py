@@ -38,6 +38,7 @@
         "views/helpdesk_ticket_views.xml",
         "views/logistics_escalation_views.xml",
         "data/mail_template_data.xml",
+        "views/logistics_portal_templates.xml",
         "views/logistics_followup_menus.xml",
         "wizards/logistics_tracking_import_views.xml",
     ],

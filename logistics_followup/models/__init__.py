@@ -26,3 +26,4 @@ from . import logistics_receipt_move
 from . import logistics_receipt_reveal
 from . import logistics_receipt_envelope
 from . import logistics_receipt_envelope_line
+from . import logistics_tracking_lookup

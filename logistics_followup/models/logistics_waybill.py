@@ -1,10 +1,12 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.tools import SQL, split_every
+from odoo.exceptions import UserError
+from odoo.tools import SQL, plaintext2html, split_every
 
 from ..core import delivery as delivery_core
 from ..core import masking
+from ..core import portal as portal_core
 from ..core import transit as transit_core
 from ..core import waybill as waybill_core
 from .logistics_receipt import REQUIREMENT_SELECTION as RECEIPT_REQUIREMENT_SELECTION
@@ -41,7 +43,7 @@ class LogisticsWaybill(models.Model):
 
     _name = "logistics.waybill"
     _description = "Waybill"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "last_event_time desc, id desc"
     _rec_name = "number"
     _check_company_auto = True
@@ -386,6 +388,10 @@ class LogisticsWaybill(models.Model):
                 else False
             )
 
+    def _compute_access_url(self):
+        for waybill in self:
+            waybill.access_url = f"/my/parcels/{waybill.id}"
+
     @api.depends("number", "courier_id")
     def _compute_display_name(self):
         for waybill in self:
@@ -696,6 +702,16 @@ class LogisticsWaybill(models.Model):
             "res_id": self.receipt_ids[:1].id,
         }
 
+    def action_preview_portal(self):
+        """The parcel's portal page through its shared link (access token),
+        as a customer given the link sees it."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "target": "new",
+            "url": self.get_portal_url(),
+        }
+
     def action_add_event(self):
         self.ensure_one()
         return {
@@ -706,3 +722,128 @@ class LogisticsWaybill(models.Model):
             "target": "new",
             "context": {"default_waybill_id": self.id},
         }
+
+    # ------------------------------------------------------------
+    # PORTAL (R-PT-1, R-PT-2)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _portal_domain(self, partner):
+        """The parcels a customer sees in the portal: those his company (its
+        commercial partner and its contacts) sent or receives (R-PT-1)."""
+        commercial = partner.commercial_partner_id
+        return [
+            "|",
+            ("sender_partner_id", "child_of", commercial.id),
+            ("receiver_partner_id", "child_of", commercial.id),
+        ]
+
+    def _portal_sides(self, partner):
+        """``{"sender", "receiver"}``: the sides of this parcel that belong to
+        ``partner``'s company (empty: not his parcel)."""
+        self.ensure_one()
+        commercial = partner.commercial_partner_id
+        return {
+            side
+            for side in ("sender", "receiver")
+            if self[f"{side}_partner_id"].commercial_partner_id == commercial
+        }
+
+    def _portal_party(self, side, masked):
+        """Name and address of one side of the parcel for a portal page; the
+        other party's data, and everything on a shared or public page, masked
+        (GB/T 41833-2022)."""
+        self.ensure_one()
+        partner = self[f"{side}_partner_id"]
+        name = self[f"{side}_name"] or partner.name or ""
+        address = self[f"{side}_address"] or partner.contact_address or ""
+        phone = self[f"{side}_phone"] or partner.phone or ""
+        if masked:
+            return {
+                "name": masking.mask_name(name),
+                "address": masking.mask_address(address),
+                "phone": masking.mask_phone(phone),
+            }
+        return {"name": name, "address": " ".join(address.split()), "phone": phone}
+
+    def _portal_timeline(self, masked):
+        """The scans, newest first, as dicts for a portal page; the free text
+        of a masked page has its phone and ID numbers hidden (R-PT-2). One
+        query whatever the number of events."""
+        self.ensure_one()
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        text = portal_core.mask_text if masked else (lambda value: value or "")
+        self.env.cr.execute(
+            SQL(
+                "SELECT event_time, place, state, description "
+                "FROM logistics_tracking_event WHERE waybill_id = %s "
+                "ORDER BY event_time DESC, state_rank DESC, id DESC",
+                self.id,
+            )
+        )
+        return [
+            {
+                "time": moment,
+                "place": place or "",
+                "state": labels.get(state, state),
+                "description": text(description),
+            }
+            for moment, place, state, description in self.env.cr.fetchall()
+        ]
+
+    @api.model
+    def _public_lookup(self, number, last4):
+        """R-PT-2: the parcel with this waybill number whose sender's or
+        receiver's phone ends with ``last4``; an empty recordset when the
+        number or the digits are wrong (the caller cannot tell which)."""
+        number = waybill_core.normalize_number(number)
+        last4 = portal_core.lookup_last4(last4)
+        if not number or not last4:
+            return self.browse()
+        return self.sudo().search(
+            [
+                ("number", "=", number),
+                "|",
+                ("sender_phone_last4", "=", last4),
+                ("receiver_phone_last4", "=", last4),
+            ],
+            limit=1,
+        )
+
+    def _portal_open_ticket(self, partner, request, description):
+        """R-PT-1: the customer ``partner`` chases or complains about this
+        parcel from the portal: a ticket of the right kind, linked to the
+        parcel (it fills what the parcel knows), from the web channel, the
+        customer following it. Raises a translated ``UserError`` on a request
+        that is not offered or an empty description: nothing is created."""
+        self.ensure_one()
+        kind = portal_core.ticket_kind(request, self.direction)
+        if not kind:
+            raise UserError(self.env._("Choose whether you chase or complain."))
+        description = (description or "").strip()
+        if not description:
+            raise UserError(self.env._("Tell us what happened with your parcel."))
+        if not self._portal_sides(partner):
+            raise UserError(self.env._("This parcel is not one of yours."))
+        if kind == "complaint":
+            name = self.env._("Complaint about %(number)s", number=self.number)
+        else:
+            name = self.env._("Chase %(number)s", number=self.number)
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        ticket = Ticket.create(
+            {
+                "name": name,
+                "description": plaintext2html(description),
+                "waybill_id": self.id,
+                "logistics_kind": kind,
+                "company_id": self.company_id.id,
+                "partner_id": partner.id,
+                "partner_name": partner.name,
+                "partner_email": partner.email,
+                "channel_id": self.env.ref(
+                    "helpdesk_mgmt.helpdesk_ticket_channel_web", False
+                ).id,
+            }
+        )
+        ticket.message_subscribe(partner_ids=partner.ids)
+        return ticket

@@ -16,3 +16,4 @@ from . import test_delivery_area
 from . import test_receipt
 from . import test_receipt_envelope
 from . import test_web_client
+from . import test_portal
