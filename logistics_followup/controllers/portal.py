@@ -120,7 +120,10 @@ class LogisticsCustomerPortal(CustomerPortal):
         partner = request.env.user.partner_id.commercial_partner_id
         env = request.env
         searchbar_sortings = {
-            "date": {"label": env._("Latest Scan"), "order": "last_event_time desc"},
+            "date": {
+                "label": env._("Latest Scan"),
+                "order": "last_event_time desc nulls last",
+            },
             "number": {"label": env._("Waybill Number"), "order": "number"},
             "expected": {
                 "label": env._("Expected Delivery"),

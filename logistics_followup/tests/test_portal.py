@@ -133,6 +133,7 @@ class TestParcelPortal(HttpCase):
         self.assertNotIn("王小明", text)
         self.assertNotIn("501室", text)
         self.assertIn("Expected Delivery", text)
+        self.assertIn('name="description"', text)  # the chase / complaint form
 
     def test_other_customers_parcel_is_refused(self):
         """R-PT-1: another customer's parcel page redirects to the portal
@@ -207,6 +208,8 @@ class TestParcelPortal(HttpCase):
         self.assertEqual(response.status_code, 200)
         response = self.url_open(f"/my/parcels/{self.mine.id}")
         self.assertIn(f"/my/ticket/{ticket.id}", response.text)
+        # the ticket list does not leak into the breadcrumbs
+        self.assertNotIn('href="/my/tickets', response.text)
 
     def test_empty_chase_is_refused_and_kept(self):
         """Bad input: a clear error, what the customer typed kept, nothing
