@@ -84,6 +84,17 @@ class TestParcelPortal(HttpCase):
     def csrf(self):
         return Request.csrf_token(self)
 
+    def post_ticket(self, waybill, request_kind, description):
+        """The customer's chase / complaint form of a parcel page, posted."""
+        return self.url_open(
+            f"/my/parcels/{waybill.id}/ticket",
+            data={
+                "request_kind": request_kind,
+                "description": description,
+                "csrf_token": self.csrf(),
+            },
+        )
+
     # ------------------------------------------------------------ R-PT-1
 
     def test_portal_user_has_no_backend_access(self):
@@ -191,14 +202,7 @@ class TestParcelPortal(HttpCase):
         """R-PT-1: the customer opens a chase on his parcel; the ticket is
         linked to it, of the right kind, and he can read it in the portal."""
         self.authenticate("lf_pt_customer", "lf_pt_customer")
-        response = self.url_open(
-            f"/my/parcels/{self.mine.id}/ticket",
-            data={
-                "request_kind": "chase",
-                "description": "三天了还没到,请尽快派送",
-                "csrf_token": self.csrf(),
-            },
-        )
+        response = self.post_ticket(self.mine, "chase", "三天了还没到,请尽快派送")
         ticket = self.mine.ticket_ids
         self.assertEqual(len(ticket), 1)
         self.assertEqual(ticket.logistics_kind, "outbound_chase")
@@ -215,25 +219,11 @@ class TestParcelPortal(HttpCase):
         """Bad input: a clear error, what the customer typed kept, nothing
         created."""
         self.authenticate("lf_pt_customer", "lf_pt_customer")
-        response = self.url_open(
-            f"/my/parcels/{self.mine.id}/ticket",
-            data={
-                "request_kind": "refund",
-                "description": "我的快递呢",
-                "csrf_token": self.csrf(),
-            },
-        )
+        response = self.post_ticket(self.mine, "refund", "我的快递呢")
         self.assertEqual(response.status_code, 400)
         self.assertIn("Choose whether you chase or complain.", response.text)
         self.assertIn("我的快递呢", response.text)
-        response = self.url_open(
-            f"/my/parcels/{self.mine.id}/ticket",
-            data={
-                "request_kind": "complaint",
-                "description": "  ",
-                "csrf_token": self.csrf(),
-            },
-        )
+        response = self.post_ticket(self.mine, "complaint", "  ")
         self.assertEqual(response.status_code, 400)
         self.assertIn("Tell us what happened with your parcel.", response.text)
         self.assertFalse(self.mine.ticket_ids)
@@ -241,14 +231,7 @@ class TestParcelPortal(HttpCase):
     def test_cannot_open_ticket_on_others_parcel(self):
         """R-PT-1: a ticket cannot be opened on another customer's parcel."""
         self.authenticate("lf_pt_customer", "lf_pt_customer")
-        self.url_open(
-            f"/my/parcels/{self.others.id}/ticket",
-            data={
-                "request_kind": "complaint",
-                "description": "x",
-                "csrf_token": self.csrf(),
-            },
-        )
+        self.post_ticket(self.others, "complaint", "x")
         self.assertFalse(self.others.ticket_ids)
         with self.assertRaises(UserError):
             self.others._portal_open_ticket(
