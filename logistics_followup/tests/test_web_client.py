@@ -143,3 +143,38 @@ class TestWebClient(HttpCase):
             [".o_form_view [name=step_ids] .o_data_row"],
             "lf_web_supervisor",
         )
+
+    def test_portal_parcel_pages(self):
+        """R-PT-1 in the browser: the portal home shows the customer's
+        parcels card (its counter comes from the page's script), the list
+        links the parcel, the parcel page shows its timeline and the chase
+        form; R-PT-2: the public look-up form renders."""
+        portal = new_test_user(self.env, "lf_web_customer", groups="base.group_portal")
+        self.waybill.receiver_partner_id = portal.partner_id
+        self.env["logistics.tracking.event"].ingest(
+            [
+                {
+                    "waybill": self.waybill.number,
+                    "courier": "SF",
+                    "time": "2026-11-10T09:00:00+08:00",
+                    "status": "1",
+                    "place": "上海浦东网点",
+                }
+            ]
+        )
+        self.assert_renders(
+            "/my",
+            [".o_portal_index_card:not(.d-none) a[href='/my/parcels']"],
+            "lf_web_customer",
+        )
+        self.assert_renders(
+            "/my/parcels",
+            [f"a[href='/my/parcels/{self.waybill.id}']"],
+            "lf_web_customer",
+        )
+        self.assert_renders(
+            f"/my/parcels/{self.waybill.id}",
+            [".o_logistics_timeline li", "textarea[name=description]"],
+            "lf_web_customer",
+        )
+        self.assert_renders("/parcel/track", ["input[name=last4]"], None)
