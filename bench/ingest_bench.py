@@ -218,9 +218,20 @@ class Profile:
         self._wrap(tracking, "normalize_row", "py normalize_row")
         self._wrap(tracking, "dedup_key", "py dedup_key (sha1)")
         self._wrap(waybill, "validate_number", "py validate_number (courier)")
+        # the same work done per batch (RowBatch, NumberChecker), when the
+        # benchmarked revision has them
+        self._wrap(getattr(tracking, "RowBatch", None), "normalize", "py normalize_row")
+        self._wrap(getattr(tracking, "RowBatch", None), "key", "py dedup_key (sha1)")
+        self._wrap(
+            getattr(waybill, "NumberChecker", None),
+            "validate",
+            "py validate_number (courier)",
+        )
         self.thread = threading.current_thread()
 
     def _wrap(self, module, name, label):
+        if module is None:
+            return
         original = getattr(module, name)
         times, calls, clock = self.times, self.calls, time.perf_counter
 

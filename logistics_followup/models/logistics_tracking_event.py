@@ -105,22 +105,18 @@ class LogisticsTrackingEvent(models.Model):
         if source not in dict(self._fields["source"].selection):
             source = "api"
         tz_name = self.env.company.partner_id.tz or DEFAULT_TZ
-        # the lookups of the mapping, built once for the whole batch
-        mapping = tracking_core.StatusTable(
-            self.env["logistics.status.mapping"]._get_mapping()
+        # normalize_row and key_for, with the lookups of the mapping and what
+        # repeats in the batch computed once (same results)
+        batch = tracking_core.RowBatch(
+            tz_name=tz_name,
+            mapping=self.env["logistics.status.mapping"]._get_mapping(),
         )
+        normalize = batch.normalize
         rejected = []
         parsed = []
         for index, row in enumerate(rows if isinstance(rows, list) else []):
             try:
-                parsed.append(
-                    (
-                        index,
-                        tracking_core.normalize_row(
-                            row, tz_name=tz_name, mapping=mapping
-                        ),
-                    )
-                )
+                parsed.append((index, normalize(row)))
             except tracking_core.TrackingError as error:
                 rejected.append((index, error.code, error.params))
         if not isinstance(rows, list):
@@ -128,7 +124,7 @@ class LogisticsTrackingEvent(models.Model):
 
         resolved, more_rejected = self._ingest_resolve_waybills(parsed)
         rejected += more_rejected
-        accepted, duplicates = self._ingest_insert(resolved, source)
+        accepted, duplicates = self._ingest_insert(resolved, source, batch.key)
         return {
             "accepted": accepted,
             "duplicates": duplicates,
@@ -165,6 +161,7 @@ class LogisticsTrackingEvent(models.Model):
                 known.setdefault(number, code)
         guessed = {}
         checked = {}  # (number, courier code): result, once per batch
+        checkers = {}  # courier code: its rules prepared once per batch
         keyed = []
         for index, row in parsed:
             code = row.courier_code
@@ -186,9 +183,10 @@ class LogisticsTrackingEvent(models.Model):
                 continue
             result = checked.get((row.number, code))
             if result is None:
-                result = checked[row.number, code] = waybill_core.validate_number(
-                    row.number, rules[code]
-                )
+                checker = checkers.get(code)
+                if checker is None:
+                    checker = checkers[code] = waybill_core.NumberChecker(rules[code])
+                result = checked[row.number, code] = checker.validate(row.number)
             if not result.valid:
                 rejected.append(
                     (
@@ -258,16 +256,23 @@ class LogisticsTrackingEvent(models.Model):
             )
         )
 
-    def _ingest_insert(self, resolved, source):
+    def _ingest_insert(self, resolved, source, key_for=None):
         """Insert the events (ON CONFLICT on the dedup key) and recompute the
-        affected waybills. Returns ``(accepted, duplicates)``."""
+        affected waybills. ``key_for(row, courier_code)`` is the dedup key of
+        a row (default: ``row.key_for(courier_code)``). Returns ``(accepted,
+        duplicates)``."""
         if not resolved:
             return 0, 0
+        if key_for is None:
+
+            def key_for(row, courier_code):
+                return row.key_for(courier_code)
+
         rank = tracking_core.STATE_RANK
         seen = set()
         values = []  # one tuple per event, in the order of _INGEST_COLUMNS
         for row, waybill_id, company_id, courier_code in resolved:
-            key = row.key_for(courier_code)
+            key = key_for(row, courier_code)
             if key in seen:
                 continue
             seen.add(key)
@@ -402,22 +407,7 @@ class LogisticsTrackingEvent(models.Model):
     def _ingest_copy_data(values):
         """The rows in PostgreSQL's COPY text format, UTF-8; ``None`` when
         some text cannot be stored that way (NUL, unpaired surrogates)."""
-
-        def field(value):
-            if value is None:
-                return "\\N"
-            if not isinstance(value, str):
-                return str(value)
-            if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-                value = (
-                    value.replace("\\", "\\\\")
-                    .replace("\t", "\\t")
-                    .replace("\n", "\\n")
-                    .replace("\r", "\\r")
-                )
-            return value
-
-        text = "".join("\t".join(map(field, row)) + "\n" for row in values)
+        text = tracking_core.copy_text(values)
         if "\x00" in text:
             return None
         try:
