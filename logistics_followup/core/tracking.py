@@ -1364,9 +1364,11 @@ def copy_text(rows: Iterable[tuple]) -> str:
     separated by tabs, ``None`` as ``\\N``, backslash, tab, newline and
     carriage return escaped; other values as ``str``).
 
-    Each line is joined at once; only a line whose text has a backslash, a
-    newline, a carriage return or more tabs than separators has its fields
-    escaped one by one: without those characters escaping changes nothing.
+    Each line is joined at once; only a line whose values have a backslash,
+    a newline, a carriage return or a tab has its fields escaped one by one:
+    without those characters escaping changes nothing. (The backslashes of
+    the line are those of its ``\\N``, one per ``None``, unless a value has
+    some.)
     """
     lines = []
     append = lines.append
@@ -1382,10 +1384,10 @@ def copy_text(rows: Iterable[tuple]) -> str:
             ]
         )
         if (
-            "\\" in line
-            or "\n" in line
+            "\n" in line
             or "\r" in line
             or line.count("\t") != len(row) - 1
+            or line.count("\\") != sum(value is None for value in row)
         ):
             line = "\t".join(map(_copy_field, row))
         append(line)
