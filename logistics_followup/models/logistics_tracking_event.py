@@ -25,6 +25,10 @@ class LogisticsTrackingEvent(models.Model):
     _description = "Tracking Event"
     _order = "event_time desc, state_rank desc, id desc"
     _rec_name = "description"
+    # The big table of the addon, written only by ingest and never edited:
+    # no create_uid/create_date/write_uid/write_date (two foreign keys to
+    # check on every inserted row); ``source`` says where an event came from.
+    _log_access = False
 
     waybill_id = fields.Many2one(
         comodel_name="logistics.waybill",
@@ -32,7 +36,9 @@ class LogisticsTrackingEvent(models.Model):
         ondelete="cascade",
         index=False,  # covered by the (waybill_id, event_time) index below
     )
-    company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
+    # no index of its own: events are always read through their waybill (the
+    # index below), the company rule only narrows those rows
+    company_id = fields.Many2one(comodel_name="res.company", required=True)
     event_time = fields.Datetime(required=True, string="Time")
     place = fields.Char()
     state = fields.Selection(selection=STATE_SELECTION, required=True, string="Event")
@@ -350,10 +356,8 @@ class LogisticsTrackingEvent(models.Model):
                 SQL(
                     "INSERT INTO logistics_tracking_event (waybill_id, company_id, "
                     "event_time, place, state, state_rank, signed_by, status_raw, "
-                    "description, operator, operator_phone, dedup_key, source, "
-                    "create_uid, create_date, write_uid, write_date) "
-                    "SELECT e.*, %(source)s, %(uid)s, now() at time zone 'UTC', "
-                    "%(uid)s, now() at time zone 'UTC' FROM unnest("
+                    "description, operator, operator_phone, dedup_key, source) "
+                    "SELECT e.*, %(source)s FROM unnest("
                     "%(waybill_id)s::int[], %(company_id)s::int[], "
                     "%(event_time)s::timestamp[], %(place)s::varchar[], "
                     "%(state)s::varchar[], %(state_rank)s::int[], "
@@ -362,7 +366,6 @@ class LogisticsTrackingEvent(models.Model):
                     "%(operator_phone)s::varchar[], %(dedup_key)s::varchar[]) AS e "
                     "ON CONFLICT (dedup_key) DO NOTHING RETURNING waybill_id",
                     source=source,
-                    uid=self.env.uid,
                     **columns,
                 )
             )
@@ -392,14 +395,10 @@ class LogisticsTrackingEvent(models.Model):
             SQL(
                 "INSERT INTO logistics_tracking_event (waybill_id, company_id, "
                 "event_time, place, state, state_rank, signed_by, status_raw, "
-                "description, operator, operator_phone, dedup_key, source, "
-                "create_uid, create_date, write_uid, write_date) "
-                "SELECT e.*, %(source)s, %(uid)s, now() at time zone 'UTC', "
-                "%(uid)s, now() at time zone 'UTC' "
-                "FROM logistics_tracking_event_stage AS e "
+                "description, operator, operator_phone, dedup_key, source) "
+                "SELECT e.*, %(source)s FROM logistics_tracking_event_stage AS e "
                 "ON CONFLICT (dedup_key) DO NOTHING RETURNING waybill_id",
                 source=source,
-                uid=self.env.uid,
             )
         )
 
