@@ -418,9 +418,14 @@ class LogisticsTrackingEvent(models.Model):
         """State and last event of the waybills, which just got new events,
         from their ordered events in one statement: the same order and
         arrival rule as ``core.tracking.derive_state``. New events clear the
-        tracking-stop flag. Then their expected delivery dates (R-WB-4)."""
+        tracking-stop flag. In the same statement, their expected delivery
+        dates (R-WB-4): only a first scan can move, so only those of unshipped
+        waybills not set by hand, as ``_recompute_expected_dates(...,
+        unshipped_only=True)`` computes them."""
         if not waybill_ids:
             return
+        Waybill = self.env["logistics.waybill"]
+        self.env["logistics.transit.time"].flush_model()
         self.env.cr.execute(
             SQL(
                 "UPDATE logistics_waybill w SET state = last.state, "
@@ -431,6 +436,10 @@ class LogisticsTrackingEvent(models.Model):
                 "first_scan_time = last.first_scan, "
                 "arrival_date = last.arrival, "
                 "tracking_stop_reason = NULL, "
+                "expected_date = CASE WHEN w.shipped_date IS NULL "
+                "AND NOT COALESCE(w.expected_date_manual, FALSE) "
+                "THEN last.first_scan + make_interval(secs => %(hours)s * 3600) "
+                "ELSE w.expected_date END, "
                 "write_date = now() at time zone 'UTC' "
                 # one scan and one sort of the events: the aggregates over
                 # the whole waybill as window functions over the same order
@@ -452,9 +461,9 @@ class LogisticsTrackingEvent(models.Model):
                 "WHERE w.id = last.waybill_id",
                 ids=waybill_ids,
                 arrived=list(tracking_core.ARRIVED_STATES),
+                hours=Waybill._norm_hours_sql("w"),
             )
         )
-        Waybill = self.env["logistics.waybill"]
         Waybill.invalidate_model(
             [
                 "state",
@@ -464,11 +473,10 @@ class LogisticsTrackingEvent(models.Model):
                 "first_scan_time",
                 "arrival_date",
                 "tracking_stop_reason",
+                "expected_date",
             ]
         )
         self.invalidate_model()
-        # only a first scan can move, so only unshipped waybills can change
-        Waybill._recompute_expected_dates(waybill_ids, unshipped_only=True)
         # arrival dates moved: due dates of signed receipts follow (R-RC-8)
         self.env["logistics.receipt"]._recompute_due_dates(waybill_ids)
 
