@@ -148,6 +148,8 @@ class LogisticsTrackingEvent(models.Model):
         rejected = []
         couriers = Courier.search([])
         by_code = {courier.code: courier for courier in couriers}
+        # plain ids: no record attribute read per row
+        id_by_code = {code: courier.id for code, courier in by_code.items()}
         rules = {courier.code: courier._get_number_rules() for courier in couriers}
 
         # rows without a courier: an existing waybill with that number, else
@@ -183,8 +185,8 @@ class LogisticsTrackingEvent(models.Model):
                         (index, "courier_undetermined", {"number": row.number})
                     )
                     continue
-            courier = by_code.get(code)
-            if not courier:
+            courier_id = id_by_code.get(code)
+            if not courier_id:
                 rejected.append((index, "courier_unknown", {"courier": code}))
                 continue
             result = checked.get((row.number, code))
@@ -198,13 +200,17 @@ class LogisticsTrackingEvent(models.Model):
                     (
                         index,
                         "waybill_format",
-                        {"message": courier._waybill_number_error(row.number, result)},
+                        {
+                            "message": by_code[code]._waybill_number_error(
+                                row.number, result
+                            )
+                        },
                     )
                 )
                 continue
-            keyed.append((index, row, courier))
+            keyed.append((index, row, code, courier_id))
 
-        pairs = sorted({(row.number, courier.id) for _i, row, courier in keyed})
+        pairs = sorted({(row.number, courier_id) for _i, row, _c, courier_id in keyed})
         ids = self._ingest_waybill_ids(pairs)
         create_unknown = (
             self.env["ir.config_parameter"]
@@ -217,12 +223,12 @@ class LogisticsTrackingEvent(models.Model):
             self._ingest_create_waybills(missing)
             ids = self._ingest_waybill_ids(pairs)
         resolved = []
-        for index, row, courier in keyed:
-            found = ids.get((row.number, courier.id))
+        for index, row, code, courier_id in keyed:
+            found = ids.get((row.number, courier_id))
             if not found:
                 rejected.append((index, "waybill_unknown", {"number": row.number}))
                 continue
-            resolved.append((row, found[0], found[1], courier.code))
+            resolved.append((row, found[0], found[1], code))
         return resolved, rejected
 
     def _ingest_waybill_ids(self, pairs):
