@@ -218,9 +218,20 @@ class Profile:
         self._wrap(tracking, "normalize_row", "py normalize_row")
         self._wrap(tracking, "dedup_key", "py dedup_key (sha1)")
         self._wrap(waybill, "validate_number", "py validate_number (courier)")
+        # the same work done per batch (RowBatch, NumberChecker), when the
+        # benchmarked revision has them
+        self._wrap(getattr(tracking, "RowBatch", None), "normalize", "py normalize_row")
+        self._wrap(getattr(tracking, "RowBatch", None), "key", "py dedup_key (sha1)")
+        self._wrap(
+            getattr(waybill, "NumberChecker", None),
+            "validate",
+            "py validate_number (courier)",
+        )
         self.thread = threading.current_thread()
 
     def _wrap(self, module, name, label):
+        if module is None:
+            return
         original = getattr(module, name)
         times, calls, clock = self.times, self.calls, time.perf_counter
 
@@ -365,11 +376,17 @@ def run_copy(env, values, batch_size, full):
             "ALTER TABLE bench_copy_full ALTER id SET DEFAULT "
             "nextval('bench_copy_full_id_seq')"
         )
+        # the access-log columns only when the event table has them (an older
+        # revision, --rev)
+        cr.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = "
+            "'logistics_tracking_event' AND column_name = 'create_uid'"
+        )
+        log_access = bool(cr.fetchone())
         for column, target in (
             ("waybill_id", "logistics_waybill"),
             ("company_id", "res_company"),
-            ("create_uid", "res_users"),
-            ("write_uid", "res_users"),
+            *((("create_uid", "res_users"), ("write_uid", "res_users")) * log_access),
         ):
             cr.execute(
                 f"ALTER TABLE bench_copy_full ADD FOREIGN KEY ({column}) "
@@ -378,7 +395,8 @@ def run_copy(env, values, batch_size, full):
         columns = (
             "waybill_id, company_id, event_time, place, state, state_rank, "
             "signed_by, status_raw, description, operator, operator_phone, "
-            "dedup_key, source, create_uid, create_date, write_uid, write_date"
+            "dedup_key, source"
+            + (", create_uid, create_date, write_uid, write_date" * log_access)
         )
         company = str(env.company.id)
         uid = str(env.uid)
@@ -390,10 +408,7 @@ def run_copy(env, values, batch_size, full):
                     company,
                     *(_copy_text(x) for x in v[1:]),
                     "api",
-                    uid,
-                    now,
-                    uid,
-                    now,
+                    *((uid, now, uid, now) * log_access),
                 )
             )
     else:

@@ -76,9 +76,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from json.encoder import encode_basestring as _encode_string
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .waybill import normalize_number, validate_number
+from .waybill import MAX_LENGTH, MIN_LENGTH, normalize_number, validate_number
 
 __all__ = [
     "DEFAULT_STATUS_MAP",
@@ -94,9 +95,11 @@ __all__ = [
     "STATE_RANK",
     "DerivedState",
     "IngestRow",
+    "RowBatch",
     "StatusResolution",
     "StatusTable",
     "TrackingError",
+    "copy_text",
     "dedup_key",
     "derive_state",
     "event_order_key",
@@ -1064,3 +1067,328 @@ def normalize_row(
         operator=_text(row, "operator"),
         operator_phone=_text(row, "operator_phone"),
     )
+
+
+# ---------------------------------------------------------------------------
+# Batches of rows
+# ---------------------------------------------------------------------------
+
+_ROW_FIELD_SET = frozenset(ROW_FIELDS)
+_TEXT_FIELDS = ("place", "description", "operator", "operator_phone")
+# A waybill number that normalize_number returns as it is and that passes the
+# generic checks of validate_number (characters, length): valid as it is.
+_CLEAN_NUMBER = re.compile(rf"[A-Z0-9]{{{MIN_LENGTH},{MAX_LENGTH}}}", re.ASCII)
+# The common ISO 8601 form with an offset (what couriers send): a subset of
+# what _TIME accepts, with no surrounding space to strip.
+_ISO_WITH_OFFSET = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})",
+    re.ASCII,
+)
+_UNSET = object()
+
+
+class RowBatch:
+    """:func:`normalize_row` and :meth:`IngestRow.key_for` for the rows of one
+    batch (R-WB-3), with what repeats in a batch computed once.
+
+    ``batch.normalize(row)`` returns (or raises) exactly what
+    ``normalize_row(row, tz_name=tz_name, mapping=mapping, now=now)`` does,
+    and ``batch.key(row, courier_code)`` is ``row.key_for(courier_code)``:
+    the same SHA-1 of the same JSON text. The shortcuts, each proven equal by
+    the property tests of ``tests/core``:
+
+    * the status mapping is a :class:`StatusTable` and each distinct status
+      text is resolved once per batch; courier codes and the collapsed place
+      and description of the key likewise;
+    * a waybill number already canonical and of a valid length skips
+      :func:`waybill.validate_number`;
+    * a time in the form ``2026-11-11T08:30:00+08:00`` (or ``Z``) is read
+      without the general pattern, its offset parsed once per batch;
+    * without ``now``, the current time is read once per batch; a time that
+      looks too far in the future against it is checked again against the
+      time of that row (the current time only grows, so a row accepted
+      against the batch's earlier time is accepted against its own too);
+    * the key's JSON text is joined from the encoded strings, as the JSON
+      encoder itself joins the items of a list.
+    """
+
+    def __init__(
+        self,
+        *,
+        tz_name: str,
+        mapping: "Mapping | StatusTable | None" = None,
+        now: datetime | None = None,
+    ) -> None:
+        self.tz_name = tz_name
+        self.table = (
+            mapping if isinstance(mapping, StatusTable) else StatusTable(mapping)
+        )
+        self.now = now
+        self._current = (
+            _utc_naive(now)
+            if now is not None
+            else _utc_naive(datetime.now(timezone.utc))
+        )
+        self._zone_ok: bool | None = None  # checked at the first time
+        self._statuses: dict[str, StatusResolution | None] = {}
+        self._couriers: dict[str, str | None] = {}
+        self._offsets: dict[str, timedelta] = {}
+        self._numbers: dict[str, str] = {}
+        self._key_couriers: dict[str, str] = {}
+        self._collapsed: dict[str, str] = {}
+
+    # -- rows ---------------------------------------------------------------
+
+    def normalize(self, row: object) -> IngestRow:
+        """Same as :func:`normalize_row` with this batch's arguments."""
+        if type(row) is not dict:
+            return normalize_row(
+                row, tz_name=self.tz_name, mapping=self.table, now=self.now
+            )
+        for field in row:
+            if field not in _ROW_FIELD_SET:
+                raise TrackingError("unknown_field", field=str(field))
+        get = row.get
+
+        raw_number = get("waybill")
+        if type(raw_number) is str and _CLEAN_NUMBER.fullmatch(raw_number):
+            number = raw_number
+        else:
+            if raw_number is not None and not isinstance(raw_number, str):
+                raise TrackingError("type", field="waybill")
+            if raw_number is None or not raw_number.strip():
+                raise TrackingError("waybill_missing")
+            checked = validate_number(raw_number, ())
+            if not checked.valid:
+                raise TrackingError("waybill_invalid", reason=checked.code)
+            number = checked.number
+
+        courier = get("courier")
+        if courier is None:
+            courier_code = None
+        elif type(courier) is str:
+            courier_code = self._couriers.get(courier, _UNSET)
+            if courier_code is _UNSET:
+                courier_code = courier.strip().upper() or None
+                if courier_code is not None and not _COURIER.fullmatch(courier_code):
+                    raise TrackingError("courier_invalid", value=courier)
+                self._couriers[courier] = courier_code
+        else:
+            if not isinstance(courier, str):
+                raise TrackingError("courier_invalid", value=courier)
+            courier_code = courier.strip().upper() or None
+            if courier_code is not None and not _COURIER.fullmatch(courier_code):
+                raise TrackingError("courier_invalid", value=courier)
+
+        raw_time = get("time")
+        if raw_time is None or (isinstance(raw_time, str) and not raw_time.strip()):
+            raise TrackingError("time", value=raw_time)
+        time = self._time(raw_time)
+
+        status = get("status")
+        if status is not None and not isinstance(status, str):
+            raise TrackingError("type", field="status")
+        if status is None or not status.strip():
+            raise TrackingError("status_missing")
+        status = _text(row, "status")
+        if type(status) is str:
+            resolution = self._statuses.get(status, _UNSET)
+            if resolution is _UNSET:
+                resolution = self._statuses[status] = resolve_status(status, self.table)
+        else:
+            resolution = resolve_status(status, self.table)
+        if resolution is None:
+            raise TrackingError("status", status=status)
+
+        texts = {}
+        for field in _TEXT_FIELDS:
+            value = get(field)
+            if value is None:
+                texts[field] = ""
+                continue
+            if not isinstance(value, str):
+                raise TrackingError("type", field=field)
+            value = value.strip()
+            if len(value) > MAX_LENGTHS[field]:
+                raise TrackingError("too_long", field=field, max=MAX_LENGTHS[field])
+            texts[field] = value
+
+        # the frozen dataclass's __init__ sets each field through
+        # object.__setattr__: filling its __dict__ at once gives the same
+        # object (equality, hash, repr), faster
+        result = object.__new__(IngestRow)
+        vars(result).update(
+            number=number,
+            courier_code=courier_code,
+            time=time,
+            state=resolution.state,
+            signed_by=resolution.signed_by,
+            status_raw=status,
+            place=texts["place"],
+            description=texts["description"],
+            operator=texts["operator"],
+            operator_phone=texts["operator_phone"],
+        )
+        return result
+
+    def _time(self, raw_time: object) -> datetime:
+        """:func:`parse_event_time` of ``raw_time`` in this batch's zone."""
+        if self._zone_ok is None:
+            try:
+                _zone(self.tz_name)
+                self._zone_ok = True
+            except TrackingError:
+                self._zone_ok = False
+        if not self._zone_ok:
+            raise TrackingError("timezone", tz_name=self.tz_name)
+        result = None
+        if type(raw_time) is str:
+            match = _ISO_WITH_OFFSET.fullmatch(raw_time)
+            if match:
+                result = self._iso_with_offset(match)
+        if result is None:
+            return parse_event_time(raw_time, self.tz_name, self.now)
+        if result - self._current > _FUTURE_TOLERANCE:
+            if self.now is not None:
+                raise TrackingError("time_future", value=raw_time)
+            # the time of this row, as parse_event_time reads it
+            return parse_event_time(raw_time, self.tz_name)
+        return result
+
+    def _iso_with_offset(self, match: re.Match) -> datetime | None:
+        """The naive UTC time of a match of ``_ISO_WITH_OFFSET``, as
+        :func:`_parse_text_time` then :func:`parse_event_time` compute it;
+        ``None`` for anything they would reject (the caller then asks them)."""
+        year, month, day, hour, minute, second, offset = match.groups()
+        delta = self._offsets.get(offset)
+        if delta is None:
+            if offset == "Z":
+                delta = timedelta(0)
+            else:
+                hours, minutes = int(offset[1:3]), int(offset[4:6])
+                if hours > 23 or minutes > 59:
+                    return None
+                delta = timedelta(hours=hours, minutes=minutes)
+                if offset[0] == "-":
+                    delta = -delta
+            self._offsets[offset] = delta
+        try:
+            return (
+                datetime(
+                    int(year), int(month), int(day), int(hour), int(minute), int(second)
+                )
+                - delta
+            )
+        except (OverflowError, ValueError):
+            return None
+
+    # -- keys ---------------------------------------------------------------
+
+    def key(self, row: IngestRow, courier_code: str | None) -> str:
+        """Same as ``row.key_for(courier_code)``: :func:`dedup_key`."""
+        number, time, state = row.number, row.time, row.state
+        place, description = row.place, row.description
+        if not (
+            type(number) is str
+            and type(time) is datetime
+            and time.tzinfo is None
+            and type(state) is str
+            and (courier_code is None or type(courier_code) is str)
+            and (place is None or type(place) is str)
+            and (description is None or type(description) is str)
+        ):
+            return row.key_for(courier_code)
+        numbers = self._numbers
+        canonical = numbers.get(number)
+        if canonical is None:
+            canonical = numbers[number] = normalize_number(number)
+        courier = courier_code or ""
+        code = self._key_couriers.get(courier)
+        if code is None:
+            code = self._key_couriers[courier] = courier.strip().upper()
+        collapsed = self._collapsed
+        place = place or ""
+        place_key = collapsed.get(place)
+        if place_key is None:
+            place_key = collapsed[place] = _collapse(place)
+        description = description or ""
+        description_key = collapsed.get(description)
+        if description_key is None:
+            description_key = collapsed[description] = _collapse(description)
+        # isoformat to the second truncates the microseconds, as
+        # replace(microsecond=0) does
+        text = (
+            '["v1",'
+            + ",".join(
+                map(
+                    _encode_string,
+                    (
+                        canonical,
+                        code,
+                        time.isoformat(timespec="seconds"),
+                        state,
+                        place_key,
+                        description_key,
+                    ),
+                )
+            )
+            + "]"
+        )
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# COPY text of the events
+# ---------------------------------------------------------------------------
+
+_COPY_NULL = "\\N"
+
+
+def _copy_field(value: object) -> str:
+    if value is None:
+        return _COPY_NULL
+    if not isinstance(value, str):
+        return str(value)
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
+
+
+def copy_text(rows: Iterable[tuple]) -> str:
+    """The rows in PostgreSQL's COPY text format (one line each, fields
+    separated by tabs, ``None`` as ``\\N``, backslash, tab, newline and
+    carriage return escaped; other values as ``str``).
+
+    Each line is joined at once; only a line whose values have a backslash,
+    a newline, a carriage return or a tab has its fields escaped one by one:
+    without those characters escaping changes nothing. (The backslashes of
+    the line are those of its ``\\N``, one per ``None``, unless a value has
+    some.)
+    """
+    lines = []
+    append = lines.append
+    for row in rows:
+        line = "\t".join(
+            [
+                _COPY_NULL
+                if value is None
+                else value
+                if isinstance(value, str)
+                else str(value)
+                for value in row
+            ]
+        )
+        if (
+            "\n" in line
+            or "\r" in line
+            or line.count("\t") != len(row) - 1
+            or line.count("\\") != sum(value is None for value in row)
+        ):
+            line = "\t".join(map(_copy_field, row))
+        append(line)
+    return "\n".join(lines) + "\n" if lines else ""

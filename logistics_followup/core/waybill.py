@@ -45,6 +45,7 @@ __all__ = [
     "MIN_LENGTH",
     "RULE_PROBLEMS",
     "VALIDATION_CODES",
+    "NumberChecker",
     "NumberRule",
     "ValidationResult",
     "candidate_couriers",
@@ -422,6 +423,53 @@ def validate_number(raw: object, rules: Iterable[NumberRule]) -> ValidationResul
     if check_failed is not None:
         return ValidationResult(number, False, "check_digit", expected, check_failed)
     return ValidationResult(number, False, "format", expected)
+
+
+class NumberChecker:
+    """:func:`validate_number` against one courier's rules, prepared once for
+    many numbers (a batch of tracking rows, R-WB-2).
+
+    ``checker.validate(raw)`` returns exactly ``validate_number(raw, rules)``:
+    the labels, compiled patterns and check functions of the rules are looked
+    up once instead of at every number. It is a snapshot of ``rules``.
+    """
+
+    __slots__ = ("_tests", "expected", "rules")
+
+    def __init__(self, rules: Iterable[NumberRule]) -> None:
+        self.rules = tuple(rules)
+        self.expected = tuple(dict.fromkeys(rule.label for rule in self.rules))
+        self._tests = tuple(
+            (
+                rule,
+                _compile(rule.pattern) if isinstance(rule.pattern, str) else None,
+                _CHECKS.get(rule.check) if isinstance(rule.check, str) else None,
+            )
+            for rule in self.rules
+        )
+
+    def validate(self, raw: object) -> ValidationResult:
+        """Same as ``validate_number(raw, self.rules)``."""
+        number = normalize_number(raw)
+        expected = self.expected
+        code = _generic_code(number)
+        if code is not None:
+            return ValidationResult(number, False, code, expected)
+        if not self._tests:
+            return ValidationResult(number, True, None, expected)
+        check_failed = None
+        for rule, compiled, check in self._tests:
+            if compiled is None or compiled.fullmatch(number) is None:
+                continue
+            if check is not None and check(number):
+                return ValidationResult(number, True, None, expected, rule)
+            if check_failed is None:
+                check_failed = rule
+        if check_failed is not None:
+            return ValidationResult(
+                number, False, "check_digit", expected, check_failed
+            )
+        return ValidationResult(number, False, "format", expected)
 
 
 # ---------------------------------------------------------------------------

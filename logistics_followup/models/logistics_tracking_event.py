@@ -14,6 +14,29 @@ from .logistics_waybill import SIGNED_BY_SELECTION, STATE_SELECTION
 DEFAULT_TZ = "Asia/Shanghai"
 
 
+# A batch sends thousands of numbers and ids: psycopg2 adapts a Python list
+# element by element into an ARRAY[...] literal that the server parses again;
+# one text parameter split by the server is several times cheaper.
+def _varchar_array(values):
+    """SQL of the strings ``values`` as a ``varchar[]``: one comma-joined
+    parameter split by ``string_to_array``, or the list itself when a value
+    has a comma (or there is none)."""
+    values = list(values)
+    text = ",".join(values)
+    if text and text.count(",") == len(values) - 1:
+        return SQL("string_to_array(%s, ',')::varchar[]", text)
+    return SQL("%s::varchar[]", values)
+
+
+def _int_array(values):
+    """SQL of the ints ``values`` as an ``int[]``: one array-literal
+    parameter (the list itself for any other type of value)."""
+    values = list(values)
+    if all(type(value) is int for value in values):
+        return SQL("%s::int[]", "{" + ",".join(map(str, values)) + "}")
+    return SQL("%s::int[]", values)
+
+
 class LogisticsTrackingEvent(models.Model):
     """One scan of a parcel's flow (快件流程): time, place, event, operator.
 
@@ -25,6 +48,10 @@ class LogisticsTrackingEvent(models.Model):
     _description = "Tracking Event"
     _order = "event_time desc, state_rank desc, id desc"
     _rec_name = "description"
+    # The big table of the addon, written only by ingest and never edited:
+    # no create_uid/create_date/write_uid/write_date (two foreign keys to
+    # check on every inserted row); ``source`` says where an event came from.
+    _log_access = False
 
     waybill_id = fields.Many2one(
         comodel_name="logistics.waybill",
@@ -32,7 +59,9 @@ class LogisticsTrackingEvent(models.Model):
         ondelete="cascade",
         index=False,  # covered by the (waybill_id, event_time) index below
     )
-    company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
+    # no index of its own: events are always read through their waybill (the
+    # index below), the company rule only narrows those rows
+    company_id = fields.Many2one(comodel_name="res.company", required=True)
     event_time = fields.Datetime(required=True, string="Time")
     place = fields.Char()
     state = fields.Selection(selection=STATE_SELECTION, required=True, string="Event")
@@ -105,22 +134,18 @@ class LogisticsTrackingEvent(models.Model):
         if source not in dict(self._fields["source"].selection):
             source = "api"
         tz_name = self.env.company.partner_id.tz or DEFAULT_TZ
-        # the lookups of the mapping, built once for the whole batch
-        mapping = tracking_core.StatusTable(
-            self.env["logistics.status.mapping"]._get_mapping()
+        # normalize_row and key_for, with the lookups of the mapping and what
+        # repeats in the batch computed once (same results)
+        batch = tracking_core.RowBatch(
+            tz_name=tz_name,
+            mapping=self.env["logistics.status.mapping"]._get_mapping(),
         )
+        normalize = batch.normalize
         rejected = []
         parsed = []
         for index, row in enumerate(rows if isinstance(rows, list) else []):
             try:
-                parsed.append(
-                    (
-                        index,
-                        tracking_core.normalize_row(
-                            row, tz_name=tz_name, mapping=mapping
-                        ),
-                    )
-                )
+                parsed.append((index, normalize(row)))
             except tracking_core.TrackingError as error:
                 rejected.append((index, error.code, error.params))
         if not isinstance(rows, list):
@@ -128,7 +153,7 @@ class LogisticsTrackingEvent(models.Model):
 
         resolved, more_rejected = self._ingest_resolve_waybills(parsed)
         rejected += more_rejected
-        accepted, duplicates = self._ingest_insert(resolved, source)
+        accepted, duplicates = self._ingest_insert(resolved, source, batch.key)
         return {
             "accepted": accepted,
             "duplicates": duplicates,
@@ -146,6 +171,8 @@ class LogisticsTrackingEvent(models.Model):
         rejected = []
         couriers = Courier.search([])
         by_code = {courier.code: courier for courier in couriers}
+        # plain ids: no record attribute read per row
+        id_by_code = {code: courier.id for code, courier in by_code.items()}
         rules = {courier.code: courier._get_number_rules() for courier in couriers}
 
         # rows without a courier: an existing waybill with that number, else
@@ -158,13 +185,14 @@ class LogisticsTrackingEvent(models.Model):
                     "SELECT w.number, c.code FROM logistics_waybill w "
                     "JOIN logistics_courier c ON c.id = w.courier_id "
                     "WHERE w.number = ANY(%s) ORDER BY w.id",
-                    list(numbers_without),
+                    _varchar_array(numbers_without),
                 )
             )
             for number, code in self.env.cr.fetchall():
                 known.setdefault(number, code)
         guessed = {}
         checked = {}  # (number, courier code): result, once per batch
+        checkers = {}  # courier code: its rules prepared once per batch
         keyed = []
         for index, row in parsed:
             code = row.courier_code
@@ -180,27 +208,32 @@ class LogisticsTrackingEvent(models.Model):
                         (index, "courier_undetermined", {"number": row.number})
                     )
                     continue
-            courier = by_code.get(code)
-            if not courier:
+            courier_id = id_by_code.get(code)
+            if not courier_id:
                 rejected.append((index, "courier_unknown", {"courier": code}))
                 continue
             result = checked.get((row.number, code))
             if result is None:
-                result = checked[row.number, code] = waybill_core.validate_number(
-                    row.number, rules[code]
-                )
+                checker = checkers.get(code)
+                if checker is None:
+                    checker = checkers[code] = waybill_core.NumberChecker(rules[code])
+                result = checked[row.number, code] = checker.validate(row.number)
             if not result.valid:
                 rejected.append(
                     (
                         index,
                         "waybill_format",
-                        {"message": courier._waybill_number_error(row.number, result)},
+                        {
+                            "message": by_code[code]._waybill_number_error(
+                                row.number, result
+                            )
+                        },
                     )
                 )
                 continue
-            keyed.append((index, row, courier))
+            keyed.append((index, row, code, courier_id))
 
-        pairs = sorted({(row.number, courier.id) for _i, row, courier in keyed})
+        pairs = sorted({(row.number, courier_id) for _i, row, _c, courier_id in keyed})
         ids = self._ingest_waybill_ids(pairs)
         create_unknown = (
             self.env["ir.config_parameter"]
@@ -213,12 +246,12 @@ class LogisticsTrackingEvent(models.Model):
             self._ingest_create_waybills(missing)
             ids = self._ingest_waybill_ids(pairs)
         resolved = []
-        for index, row, courier in keyed:
-            found = ids.get((row.number, courier.id))
+        for index, row, code, courier_id in keyed:
+            found = ids.get((row.number, courier_id))
             if not found:
                 rejected.append((index, "waybill_unknown", {"number": row.number}))
                 continue
-            resolved.append((row, found[0], found[1], courier.code))
+            resolved.append((row, found[0], found[1], code))
         return resolved, rejected
 
     def _ingest_waybill_ids(self, pairs):
@@ -228,10 +261,10 @@ class LogisticsTrackingEvent(models.Model):
             SQL(
                 "SELECT w.number, w.courier_id, w.id, w.company_id "
                 "FROM logistics_waybill w "
-                "JOIN unnest(%s::varchar[], %s::int[]) AS p(number, courier_id) "
+                "JOIN unnest(%s, %s) AS p(number, courier_id) "
                 "ON p.number = w.number AND p.courier_id = w.courier_id",
-                [p[0] for p in pairs],
-                [p[1] for p in pairs],
+                _varchar_array(p[0] for p in pairs),
+                _int_array(p[1] for p in pairs),
             )
         )
         return {(n, c): (wid, cid) for n, c, wid, cid in self.env.cr.fetchall()}
@@ -248,26 +281,33 @@ class LogisticsTrackingEvent(models.Model):
                 "SELECT p.number, p.courier_id, %(company)s, 'created', 'outbound', "
                 "TRUE, %(uid)s, now() at time zone 'UTC', %(uid)s, "
                 "now() at time zone 'UTC' "
-                "FROM unnest(%(numbers)s::varchar[], %(couriers)s::int[]) "
+                "FROM unnest(%(numbers)s, %(couriers)s) "
                 "AS p(number, courier_id) "
                 "ON CONFLICT (number, courier_id) DO NOTHING",
                 company=self.env.company.id,
                 uid=self.env.uid,
-                numbers=[p[0] for p in pairs],
-                couriers=[p[1] for p in pairs],
+                numbers=_varchar_array(p[0] for p in pairs),
+                couriers=_int_array(p[1] for p in pairs),
             )
         )
 
-    def _ingest_insert(self, resolved, source):
+    def _ingest_insert(self, resolved, source, key_for=None):
         """Insert the events (ON CONFLICT on the dedup key) and recompute the
-        affected waybills. Returns ``(accepted, duplicates)``."""
+        affected waybills. ``key_for(row, courier_code)`` is the dedup key of
+        a row (default: ``row.key_for(courier_code)``). Returns ``(accepted,
+        duplicates)``."""
         if not resolved:
             return 0, 0
+        if key_for is None:
+
+            def key_for(row, courier_code):
+                return row.key_for(courier_code)
+
         rank = tracking_core.STATE_RANK
         seen = set()
         values = []  # one tuple per event, in the order of _INGEST_COLUMNS
         for row, waybill_id, company_id, courier_code in resolved:
-            key = row.key_for(courier_code)
+            key = key_for(row, courier_code)
             if key in seen:
                 continue
             seen.add(key)
@@ -296,7 +336,7 @@ class LogisticsTrackingEvent(models.Model):
             SQL(
                 "SELECT id FROM logistics_waybill WHERE id = ANY(%s) "
                 "ORDER BY id FOR NO KEY UPDATE",
-                waybill_ids,
+                _int_array(waybill_ids),
             )
         )
         self._ingest_insert_events(values, source)
@@ -345,10 +385,8 @@ class LogisticsTrackingEvent(models.Model):
                 SQL(
                     "INSERT INTO logistics_tracking_event (waybill_id, company_id, "
                     "event_time, place, state, state_rank, signed_by, status_raw, "
-                    "description, operator, operator_phone, dedup_key, source, "
-                    "create_uid, create_date, write_uid, write_date) "
-                    "SELECT e.*, %(source)s, %(uid)s, now() at time zone 'UTC', "
-                    "%(uid)s, now() at time zone 'UTC' FROM unnest("
+                    "description, operator, operator_phone, dedup_key, source) "
+                    "SELECT e.*, %(source)s FROM unnest("
                     "%(waybill_id)s::int[], %(company_id)s::int[], "
                     "%(event_time)s::timestamp[], %(place)s::varchar[], "
                     "%(state)s::varchar[], %(state_rank)s::int[], "
@@ -357,7 +395,6 @@ class LogisticsTrackingEvent(models.Model):
                     "%(operator_phone)s::varchar[], %(dedup_key)s::varchar[]) AS e "
                     "ON CONFLICT (dedup_key) DO NOTHING RETURNING waybill_id",
                     source=source,
-                    uid=self.env.uid,
                     **columns,
                 )
             )
@@ -387,14 +424,10 @@ class LogisticsTrackingEvent(models.Model):
             SQL(
                 "INSERT INTO logistics_tracking_event (waybill_id, company_id, "
                 "event_time, place, state, state_rank, signed_by, status_raw, "
-                "description, operator, operator_phone, dedup_key, source, "
-                "create_uid, create_date, write_uid, write_date) "
-                "SELECT e.*, %(source)s, %(uid)s, now() at time zone 'UTC', "
-                "%(uid)s, now() at time zone 'UTC' "
-                "FROM logistics_tracking_event_stage AS e "
+                "description, operator, operator_phone, dedup_key, source) "
+                "SELECT e.*, %(source)s FROM logistics_tracking_event_stage AS e "
                 "ON CONFLICT (dedup_key) DO NOTHING RETURNING waybill_id",
                 source=source,
-                uid=self.env.uid,
             )
         )
 
@@ -402,22 +435,7 @@ class LogisticsTrackingEvent(models.Model):
     def _ingest_copy_data(values):
         """The rows in PostgreSQL's COPY text format, UTF-8; ``None`` when
         some text cannot be stored that way (NUL, unpaired surrogates)."""
-
-        def field(value):
-            if value is None:
-                return "\\N"
-            if not isinstance(value, str):
-                return str(value)
-            if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-                value = (
-                    value.replace("\\", "\\\\")
-                    .replace("\t", "\\t")
-                    .replace("\n", "\\n")
-                    .replace("\r", "\\r")
-                )
-            return value
-
-        text = "".join("\t".join(map(field, row)) + "\n" for row in values)
+        text = tracking_core.copy_text(values)
         if "\x00" in text:
             return None
         try:
@@ -429,9 +447,14 @@ class LogisticsTrackingEvent(models.Model):
         """State and last event of the waybills, which just got new events,
         from their ordered events in one statement: the same order and
         arrival rule as ``core.tracking.derive_state``. New events clear the
-        tracking-stop flag. Then their expected delivery dates (R-WB-4)."""
+        tracking-stop flag. In the same statement, their expected delivery
+        dates (R-WB-4): only a first scan can move, so only those of unshipped
+        waybills not set by hand, as ``_recompute_expected_dates(...,
+        unshipped_only=True)`` computes them."""
         if not waybill_ids:
             return
+        Waybill = self.env["logistics.waybill"]
+        self.env["logistics.transit.time"].flush_model()
         self.env.cr.execute(
             SQL(
                 "UPDATE logistics_waybill w SET state = last.state, "
@@ -442,6 +465,10 @@ class LogisticsTrackingEvent(models.Model):
                 "first_scan_time = last.first_scan, "
                 "arrival_date = last.arrival, "
                 "tracking_stop_reason = NULL, "
+                "expected_date = CASE WHEN w.shipped_date IS NULL "
+                "AND NOT COALESCE(w.expected_date_manual, FALSE) "
+                "THEN last.first_scan + make_interval(secs => %(hours)s * 3600) "
+                "ELSE w.expected_date END, "
                 "write_date = now() at time zone 'UTC' "
                 # one scan and one sort of the events: the aggregates over
                 # the whole waybill as window functions over the same order
@@ -461,11 +488,11 @@ class LogisticsTrackingEvent(models.Model):
                 "ORDER BY waybill_id, event_time DESC, state_rank DESC, "
                 "dedup_key DESC) AS last "
                 "WHERE w.id = last.waybill_id",
-                ids=waybill_ids,
+                ids=_int_array(waybill_ids),
                 arrived=list(tracking_core.ARRIVED_STATES),
+                hours=Waybill._norm_hours_sql("w"),
             )
         )
-        Waybill = self.env["logistics.waybill"]
         Waybill.invalidate_model(
             [
                 "state",
@@ -475,11 +502,10 @@ class LogisticsTrackingEvent(models.Model):
                 "first_scan_time",
                 "arrival_date",
                 "tracking_stop_reason",
+                "expected_date",
             ]
         )
         self.invalidate_model()
-        # only a first scan can move, so only unshipped waybills can change
-        Waybill._recompute_expected_dates(waybill_ids, unshipped_only=True)
         # arrival dates moved: due dates of signed receipts follow (R-RC-8)
         self.env["logistics.receipt"]._recompute_due_dates(waybill_ids)
 

@@ -508,27 +508,38 @@ class LogisticsWaybill(models.Model):
             SQL(
                 "UPDATE logistics_waybill w SET expected_date = v.expected "
                 "FROM (SELECT src.id, COALESCE(src.shipped_date, src.first_scan_time)"
-                " + make_interval(secs => n.hours * 3600) AS expected "
-                "FROM logistics_waybill src LEFT JOIN LATERAL ("
-                "  SELECT t.hours FROM logistics_transit_time t"
-                "  WHERE t.active AND t.route_class = src.route_class"
-                "  AND (t.courier_id IS NULL OR t.courier_id = src.courier_id)"
-                "  AND (t.service IS NULL"
-                "       OR lower(trim(t.service)) = lower(trim(src.service)))"
-                "  AND (t.transport_mode IS NULL"
-                "       OR t.transport_mode = src.transport_mode)"
-                "  ORDER BY t.courier_id IS NOT NULL DESC,"
-                "  t.service IS NOT NULL DESC, t.transport_mode IS NOT NULL DESC,"
-                "  t.id LIMIT 1) n ON TRUE "
+                " + make_interval(secs => %(hours)s * 3600) AS expected "
+                "FROM logistics_waybill src "
                 "WHERE src.id = ANY(%(ids)s) "
                 "AND NOT COALESCE(src.expected_date_manual, FALSE) "
                 "AND (NOT %(unshipped_only)s OR src.shipped_date IS NULL)) v "
                 "WHERE w.id = v.id AND w.expected_date IS DISTINCT FROM v.expected",
+                hours=self._norm_hours_sql("src"),
                 ids=list(waybill_ids),
                 unshipped_only=unshipped_only,
             )
         )
         self.invalidate_model(["expected_date"])
+
+    @api.model
+    def _norm_hours_sql(self, alias):
+        """The hours of the most specific active transit norm of the waybill
+        row ``alias``, in the order of ``core.transit.pick_norm``: a scalar
+        subquery, NULL without a norm (R-WB-4). The caller flushes
+        ``logistics.transit.time``."""
+        return SQL(
+            "(SELECT t.hours FROM logistics_transit_time t"
+            " WHERE t.active AND t.route_class = %(w)s.route_class"
+            " AND (t.courier_id IS NULL OR t.courier_id = %(w)s.courier_id)"
+            " AND (t.service IS NULL"
+            " OR lower(trim(t.service)) = lower(trim(%(w)s.service)))"
+            " AND (t.transport_mode IS NULL"
+            " OR t.transport_mode = %(w)s.transport_mode)"
+            " ORDER BY t.courier_id IS NOT NULL DESC,"
+            " t.service IS NOT NULL DESC, t.transport_mode IS NOT NULL DESC,"
+            " t.id LIMIT 1)",
+            w=SQL.identifier(alias),
+        )
 
     @api.model
     def _cron_flag_stopped_tracking(self):

@@ -13,10 +13,11 @@ from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import AccessError
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from ..core import tracking as tracking_core
 from ..core import waybill as waybill_core
+from ..models import logistics_tracking_event as event_module
 from .common import LogisticsCommon
 
 NUMBER = "SF3299150988269"
@@ -290,6 +291,34 @@ class TestTrackingIngest(LogisticsCommon):
             self.Event.with_user(self.portal_user).search([])
         with self.assertRaises(AccessError):
             self.Event.with_user(self.portal_user).ingest(self.rows(NUMBER))
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.lists(
+            st.text(
+                alphabet=st.one_of(
+                    st.sampled_from(',{}"\\ NULLnull'),
+                    st.characters(
+                        blacklist_categories=("Cs",), blacklist_characters="\x00"
+                    ),
+                ),
+                max_size=6,
+            ),
+            max_size=6,
+        ),
+        st.lists(st.integers(-(2**31), 2**31 - 1), max_size=6),
+    )
+    def test_batch_arrays_reach_the_server_unchanged(self, texts, ints):
+        """The numbers and ids of a batch, sent as one text parameter each,
+        are the arrays the lists would have been."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s, %s",
+                event_module._varchar_array(texts),
+                event_module._int_array(ints),
+            )
+        )
+        self.assertEqual(self.env.cr.fetchone(), (texts, ints))
 
     def test_multi_company_isolation(self):
         """Waybills and events carry their company; a user of company A never

@@ -114,6 +114,58 @@ class TestTransit(LogisticsCommon):
         )
         self.assertEqual(waybill.expected_date, datetime(2026, 11, 12, 1, 0))
 
+    def test_ingest_expected_dates_as_recomputed(self):
+        """R-WB-4: the expected dates ingest sets with the waybills' state
+        are those of _recompute_expected_dates: from the first scan when not
+        shipped (with the most specific norm, none without a norm), kept when
+        shipped or set by hand."""
+        cases = {
+            "SF0000000000111": (self.hangzhou_a, self.ningbo, {"shipped_date": False}),
+            "SF0000000000112": (
+                self.hangzhou_a,
+                self.shanghai,
+                {"shipped_date": False, "transport_mode": "air"},
+            ),
+            "SF0000000000113": (self.hangzhou_a, self.shanghai, {}),
+            "SF0000000000114": (
+                self.hangzhou_a,
+                self.ningbo,
+                {"shipped_date": False, "expected_date": datetime(2026, 11, 20)},
+            ),
+            "SF0000000000115": (
+                self.env["res.partner"],
+                self.env["res.partner"],
+                {"shipped_date": False},
+            ),
+        }
+        waybills = self.env["logistics.waybill"]
+        for number, (sender, receiver, vals) in cases.items():
+            waybills |= self.make(number, sender, receiver, **vals)
+        self.env["logistics.tracking.event"].ingest(
+            [
+                {
+                    "waybill": number,
+                    "courier": "SF",
+                    "time": time,
+                    "status": status,
+                }
+                for number in cases
+                for time, status in (
+                    ("2026-11-10T09:00:00+08:00", "1"),
+                    ("2026-11-09T20:00:00+08:00", "101"),
+                    ("2026-11-11T09:00:00+08:00", "0"),
+                )
+            ]
+        )
+        got = {w.number: w.expected_date for w in waybills}
+        self.assertEqual(got["SF0000000000111"], datetime(2026, 11, 12, 1, 0))
+        self.assertEqual(got["SF0000000000112"], datetime(2026, 11, 11, 13, 0))
+        self.assertEqual(got["SF0000000000113"], self.shipped + timedelta(hours=72))
+        self.assertEqual(got["SF0000000000114"], datetime(2026, 11, 20))
+        self.assertFalse(got["SF0000000000115"])
+        waybills._recompute_expected_dates(waybills.ids)
+        self.assertEqual({w.number: w.expected_date for w in waybills}, got)
+
     def test_overdue_search(self):
         """R-WB-4: beyond the normal time and not delivered."""
         late = self.make("SF0000000000103", self.hangzhou_a, self.shanghai)

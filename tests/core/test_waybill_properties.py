@@ -274,3 +274,39 @@ def test_normalize_number_shortcut_changes_nothing(raw):
     goes through NFKC, upper-casing and dropping: same result either way."""
     assert normalize_number(raw) == _normalize_reference(raw)
     assert normalize_number(normalize_number(raw)) == normalize_number(raw)
+
+
+_ODD_RULES = (
+    waybill.NumberRule(r"SF\d{13}", "SF + 13 digits"),
+    waybill.NumberRule(r"[A-Z]{2}\d{9}[A-Z]{2}", "S10-like", check="s10"),
+    waybill.NumberRule(r"\d{12}", "12 digits"),
+    waybill.NumberRule(r"\d{12}", "12 digits"),  # a repeated label
+    waybill.NumberRule(r"(unclosed", "bad pattern"),
+    waybill.NumberRule(r"\d+", "unknown check", check="luhn"),
+    waybill.NumberRule(None, "no pattern"),
+    waybill.NumberRule(r"\w+", "no check", check=None),
+)
+
+
+@given(
+    st.one_of(
+        st.sampled_from(sorted(DEFAULT_RULES)).map(DEFAULT_RULES.get),
+        st.lists(st.sampled_from(_ODD_RULES), max_size=4).map(tuple),
+    ),
+    st.one_of(
+        st.sampled_from(
+            [rule.example for rules in DEFAULT_RULES.values() for rule in rules]
+        ),
+        st.text(alphabet=ALNUM, max_size=20),
+        st.text(alphabet=ALNUM + MESSY, max_size=20),
+        st.text(max_size=12),
+        st.none(),
+        st.integers(),
+    ),
+)
+def test_number_checker_validates_like_validate_number(rules, raw):
+    """R-WB-2: a courier's rules prepared once (a batch of tracking rows)
+    validate every number exactly like validate_number."""
+    checker = waybill.NumberChecker(rules)
+    assert checker.validate(raw) == validate_number(raw, rules)
+    assert checker.validate(raw) == validate_number(raw, list(rules))
