@@ -986,6 +986,30 @@ def _text(row: Mapping, field: str) -> str:
     return value
 
 
+def _row_number(raw_number: object) -> str:
+    """The normalised waybill number of a row, or :class:`TrackingError`
+    (``type``, ``waybill_missing``, ``waybill_invalid``)."""
+    if raw_number is not None and not isinstance(raw_number, str):
+        raise TrackingError("type", field="waybill")
+    if raw_number is None or not raw_number.strip():
+        raise TrackingError("waybill_missing")
+    checked = validate_number(raw_number, ())
+    if not checked.valid:
+        raise TrackingError("waybill_invalid", reason=checked.code)
+    return checked.number
+
+
+def _row_courier(courier: object) -> str | None:
+    """The upper-case courier code of a row's non-``None`` ``courier``
+    (``None`` when blank), or ``TrackingError("courier_invalid")``."""
+    if not isinstance(courier, str):
+        raise TrackingError("courier_invalid", value=courier)
+    courier_code = courier.strip().upper() or None
+    if courier_code is not None and not _COURIER.fullmatch(courier_code):
+        raise TrackingError("courier_invalid", value=courier)
+    return courier_code
+
+
 def normalize_row(
     row: object,
     *,
@@ -1021,24 +1045,9 @@ def normalize_row(
         if field not in ROW_FIELDS:
             raise TrackingError("unknown_field", field=str(field))
 
-    raw_number = row.get("waybill")
-    if raw_number is not None and not isinstance(raw_number, str):
-        raise TrackingError("type", field="waybill")
-    if raw_number is None or not raw_number.strip():
-        raise TrackingError("waybill_missing")
-    checked = validate_number(raw_number, ())
-    if not checked.valid:
-        raise TrackingError("waybill_invalid", reason=checked.code)
-
+    number = _row_number(row.get("waybill"))
     courier = row.get("courier")
-    if courier is not None:
-        if not isinstance(courier, str):
-            raise TrackingError("courier_invalid", value=courier)
-        courier_code = courier.strip().upper() or None
-        if courier_code is not None and not _COURIER.fullmatch(courier_code):
-            raise TrackingError("courier_invalid", value=courier)
-    else:
-        courier_code = None
+    courier_code = _row_courier(courier) if courier is not None else None
 
     raw_time = row.get("time")
     if raw_time is None or (isinstance(raw_time, str) and not raw_time.strip()):
@@ -1056,7 +1065,7 @@ def normalize_row(
         raise TrackingError("status", status=status)
 
     return IngestRow(
-        number=checked.number,
+        number=number,
         courier_code=courier_code,
         time=time,
         state=resolution.state,
@@ -1154,14 +1163,7 @@ class RowBatch:
         if type(raw_number) is str and _CLEAN_NUMBER.fullmatch(raw_number):
             number = raw_number
         else:
-            if raw_number is not None and not isinstance(raw_number, str):
-                raise TrackingError("type", field="waybill")
-            if raw_number is None or not raw_number.strip():
-                raise TrackingError("waybill_missing")
-            checked = validate_number(raw_number, ())
-            if not checked.valid:
-                raise TrackingError("waybill_invalid", reason=checked.code)
-            number = checked.number
+            number = _row_number(raw_number)
 
         courier = get("courier")
         if courier is None:
@@ -1169,16 +1171,9 @@ class RowBatch:
         elif type(courier) is str:
             courier_code = self._couriers.get(courier, _UNSET)
             if courier_code is _UNSET:
-                courier_code = courier.strip().upper() or None
-                if courier_code is not None and not _COURIER.fullmatch(courier_code):
-                    raise TrackingError("courier_invalid", value=courier)
-                self._couriers[courier] = courier_code
+                courier_code = self._couriers[courier] = _row_courier(courier)
         else:
-            if not isinstance(courier, str):
-                raise TrackingError("courier_invalid", value=courier)
-            courier_code = courier.strip().upper() or None
-            if courier_code is not None and not _COURIER.fullmatch(courier_code):
-                raise TrackingError("courier_invalid", value=courier)
+            courier_code = _row_courier(courier)
 
         raw_time = get("time")
         if raw_time is None or (isinstance(raw_time, str) and not raw_time.strip()):
