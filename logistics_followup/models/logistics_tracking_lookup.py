@@ -32,7 +32,9 @@ class LogisticsTrackingLookup(models.Model):
     )
     number = fields.Char(string="Waybill Number", readonly=True)
 
+    # the throttling look-up, and the daily erasure
     _client_time_idx = models.Index("(client_key, create_date)")
+    _create_date_idx = models.Index("(create_date)")
 
     @api.model
     def _client_key(self, address):
