@@ -1195,18 +1195,7 @@ class RowBatch:
         if resolution is None:
             raise TrackingError("status", status=status)
 
-        texts = {}
-        for field in _TEXT_FIELDS:
-            value = get(field)
-            if value is None:
-                texts[field] = ""
-                continue
-            if not isinstance(value, str):
-                raise TrackingError("type", field=field)
-            value = value.strip()
-            if len(value) > MAX_LENGTHS[field]:
-                raise TrackingError("too_long", field=field, max=MAX_LENGTHS[field])
-            texts[field] = value
+        texts = {field: _text(row, field) for field in _TEXT_FIELDS}
 
         # the frozen dataclass's __init__ sets each field through
         # object.__setattr__: filling its __dict__ at once gives the same

@@ -8,6 +8,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..core import problem as problem_core
+from .common import count_by
 from .logistics_problem_type import KIND_SELECTION
 
 SIGNED_CASE_SELECTION = [
@@ -367,11 +368,7 @@ class HelpdeskTicket(models.Model):
             ticket.compensation_basis = basis
 
     def _compute_escalation_count(self):
-        counts = dict(
-            self.env["logistics.escalation"]._read_group(
-                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "logistics.escalation", "ticket_id")
         for ticket in self:
             ticket.escalation_count = counts.get(ticket, 0)
 
@@ -462,17 +459,12 @@ class HelpdeskTicket(models.Model):
         for vals in vals_list:
             ptype = by_id.get(vals.get("problem_type_id"))
             if ptype:
-                if not vals.get("logistics_kind"):
-                    vals["logistics_kind"] = ptype.kind
-                if "logistics_deadline" not in vals and ptype.deadline_hours:
-                    vals["logistics_deadline"] = now + timedelta(
-                        hours=ptype.deadline_hours
-                    )
-                if "step_ids" not in vals:
-                    vals["step_ids"] = [
-                        fields.Command.create({"sequence": s.sequence, "name": s.name})
-                        for s in ptype.step_ids
-                    ]
+                for name, value in ptype._ticket_vals(now).items():
+                    # an empty kind counts as none; other values given, even
+                    # empty, are kept
+                    given = vals.get(name) if name == "logistics_kind" else name in vals
+                    if not given:
+                        vals[name] = value
         tickets = super().create(vals_list)
         tickets._fill_from_waybill()
         tickets._set_response_targets()
@@ -511,20 +503,13 @@ class HelpdeskTicket(models.Model):
 
     def _apply_problem_type(self):
         """A ticket getting a (new) problem type gets its playbook and kind."""
+        now = fields.Datetime.now()
         for ticket in self.filtered("problem_type_id"):
-            ptype = ticket.problem_type_id
-            vals = {}
-            if not ticket.logistics_kind:
-                vals["logistics_kind"] = ptype.kind
-            if not ticket.step_ids:
-                vals["step_ids"] = [
-                    fields.Command.create({"sequence": s.sequence, "name": s.name})
-                    for s in ptype.step_ids
-                ]
-            if not ticket.logistics_deadline and ptype.deadline_hours:
-                vals["logistics_deadline"] = fields.Datetime.now() + timedelta(
-                    hours=ptype.deadline_hours
-                )
+            vals = {
+                name: value
+                for name, value in ticket.problem_type_id._ticket_vals(now).items()
+                if not ticket[name]
+            }
             if vals:
                 ticket.with_context(logistics_no_hooks=True).write(vals)
 

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..core import delivery as delivery_core
+from .common import count_by
 
 
 class LogisticsDeliveryArea(models.Model):
@@ -90,13 +91,7 @@ class LogisticsDeliveryArea(models.Model):
     # ------------------------------------------------------------
 
     def _compute_waybill_count(self):
-        counts = dict(
-            self.env["logistics.waybill"]._read_group(
-                [("delivery_area_id", "in", self.ids)],
-                groupby=["delivery_area_id"],
-                aggregates=["__count"],
-            )
-        )
+        counts = count_by(self, "logistics.waybill", "delivery_area_id")
         for area in self:
             area.waybill_count = counts.get(area, 0)
 

@@ -1,7 +1,11 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from .common import count_by
 
 KIND_SELECTION = [
     ("delivery_chase", "Delivery Chase"),
@@ -90,14 +94,24 @@ class LogisticsProblemType(models.Model):
                     )
                 )
 
+    def _ticket_vals(self, now):
+        """What a ticket of this type gets from it when it does not have it
+        yet: the kind, the playbook as a checklist, and the deadline counted
+        from ``now`` when the type has a default one."""
+        self.ensure_one()
+        vals = {
+            "logistics_kind": self.kind,
+            "step_ids": [
+                fields.Command.create({"sequence": step.sequence, "name": step.name})
+                for step in self.step_ids
+            ],
+        }
+        if self.deadline_hours:
+            vals["logistics_deadline"] = now + timedelta(hours=self.deadline_hours)
+        return vals
+
     def _compute_ticket_count(self):
-        counts = dict(
-            self.env["helpdesk.ticket"]._read_group(
-                [("problem_type_id", "in", self.ids)],
-                ["problem_type_id"],
-                ["__count"],
-            )
-        )
+        counts = count_by(self, "helpdesk.ticket", "problem_type_id")
         for ptype in self:
             ptype.ticket_count = counts.get(ptype, 0)
 

@@ -9,6 +9,7 @@ from ..core import masking
 from ..core import portal as portal_core
 from ..core import transit as transit_core
 from ..core import waybill as waybill_core
+from .common import count_by
 from .logistics_receipt import REQUIREMENT_SELECTION as RECEIPT_REQUIREMENT_SELECTION
 from .logistics_receipt import STATE_SELECTION as RECEIPT_STATE_SELECTION
 from .logistics_transit_time import ROUTE_CLASS_SELECTION, TRANSPORT_MODE_SELECTION
@@ -353,13 +354,7 @@ class LogisticsWaybill(models.Model):
             waybill.delivery_area_id = matches.get(waybill.id)
 
     def _compute_delivery_exception_count(self):
-        counts = dict(
-            self.env["logistics.delivery.round.line"]._read_group(
-                [("waybill_id", "in", self.ids)],
-                groupby=["waybill_id"],
-                aggregates=["__count"],
-            )
-        )
+        counts = count_by(self, "logistics.delivery.round.line", "waybill_id")
         for waybill in self:
             waybill.delivery_exception_count = counts.get(waybill, 0)
 
@@ -613,11 +608,7 @@ class LogisticsWaybill(models.Model):
         return action
 
     def _compute_ticket_count(self):
-        counts = dict(
-            self.env["helpdesk.ticket"]._read_group(
-                [("waybill_id", "in", self.ids)], ["waybill_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "helpdesk.ticket", "waybill_id")
         for waybill in self:
             waybill.ticket_count = counts.get(waybill, 0)
 
