@@ -34,6 +34,7 @@
         "report/logistics_receipt_report_views.xml",
         "report/logistics_receipt_envelope_report.xml",
         "views/res_config_settings_views.xml",
+        "views/res_users_views.xml",
         "views/logistics_problem_type_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/logistics_escalation_views.xml",
@@ -41,6 +42,7 @@
         "views/logistics_portal_templates.xml",
         "views/logistics_followup_menus.xml",
         "wizards/logistics_tracking_import_views.xml",
+        "wizards/logistics_ticket_merge_wizard_views.xml",
     ],
     "demo": [
         "demo/logistics_followup_demo.xml",

@@ -89,7 +89,8 @@ class LogisticsCustomerPortal(CustomerPortal):
                 "tickets": (
                     waybill.ticket_ids.filtered(
                         lambda t: (
-                            t.partner_id.commercial_partner_id
+                            t.portal_shared
+                            and t.partner_id.commercial_partner_id
                             == partner.commercial_partner_id
                         )
                     )
@@ -222,7 +223,7 @@ class LogisticsCustomerPortal(CustomerPortal):
         if not owner:
             return request.redirect("/my")
         try:
-            ticket = waybill._portal_open_ticket(
+            ticket, created = waybill._portal_open_ticket(
                 request.env.user.partner_id, request_kind, description
             )
         except UserError as error:
@@ -237,7 +238,10 @@ class LogisticsCustomerPortal(CustomerPortal):
             return request.render(
                 "logistics_followup.portal_parcel_page", values, status=400
             )
-        return request.redirect(f"/my/ticket/{ticket.id}")
+        # a request added to the parcel's open ticket: its page says so
+        return request.redirect(
+            f"/my/ticket/{ticket.id}" + ("" if created else "?request_added=1")
+        )
 
     # ------------------------------------------------------------
     # R-PT-2: public tracking look-up

@@ -39,6 +39,11 @@ DETECTIONS = (
     "stalled",  # R-PP-6
     "at_station",  # R-PP-7
     "station_message",  # R-PP-4: deadline of the destination's message
+    # decided by an event as soon as it arrives (core.ticketing.event_detection)
+    "exception_scan",
+    "returned",
+    "lost",
+    "signed_other",  # R-PP-8
 )
 
 #: R-WB-1 facts, in the order the message lists them.

@@ -8,6 +8,8 @@ from . import logistics_tracking_event
 from . import logistics_status_mapping
 from . import stock_picking
 from . import res_config_settings
+from . import res_company
+from . import res_users
 from . import logistics_transit_time
 from . import logistics_problem_type
 from . import logistics_problem_step

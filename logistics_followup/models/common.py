@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Small helpers shared by the models."""
 
+from odoo.tools import format_datetime
+
 
 def count_by(records, comodel, field):
     """``{record: count}``: how many ``comodel`` records point at each of
@@ -12,3 +14,13 @@ def count_by(records, comodel, field):
             [(field, "in", records.ids)], groupby=[field], aggregates=["__count"]
         )
     )
+
+
+def format_local(env, value):
+    """A datetime as its reader sees it: in the user's time zone, else the
+    company's, with the zone named (chatter messages are written once and
+    read by the team)."""
+    if not value:
+        return ""
+    tz = env.user.tz or env.company.partner_id.tz or "UTC"
+    return f"{format_datetime(env, value, tz=tz, dt_format='short')} ({tz})"

@@ -72,6 +72,14 @@ class LogisticsDeliveryArea(models.Model):
         tracking=True,
         check_company=True,
     )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Agent",
+        domain=[("share", "=", False)],
+        tracking=True,
+        help="The agent who takes the delivery chases of this area; "
+        "empty: the team's balanced assignment.",
+    )
     company_id = fields.Many2one(
         comodel_name="res.company",
         required=True,

@@ -1,7 +1,6 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-from datetime import timedelta
 
 from markupsafe import Markup, escape
 
@@ -9,6 +8,9 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..core import problem as problem_core
+from ..core import ticketing as ticketing_core
+from ..core import transit as transit_core
+from .common import format_local
 
 _logger = logging.getLogger(__name__)
 
@@ -23,11 +25,18 @@ class LogisticsProblemDetection(models.AbstractModel):
 
     R-PP-5 (no first scan), R-PP-6 (stalled at one place, relaxed in peak
     periods), R-PP-7 (at the delivering station, not delivered) and R-PP-4
-    (station message deadlines). Each rule is one indexed SELECT anti-joined
-    with the open tickets; new findings become tickets in batches inserted by
-    SQL and committed one by one, so a rerun after a crash goes on where the
+    (station message deadlines), decided by time passing, run hourly over
+    all waybills; the rules decided by an event (exception scan, return,
+    loss, signed by someone else while chased: ``core.ticketing``) run for
+    the waybills the ingestion flagged (``detection_pending``), within a
+    minute through the cron trigger the ingestion pulls. Each rule is one
+    indexed SELECT anti-joined with the open tickets; new findings become
+    tickets through ``helpdesk.ticket._logistics_request`` (the ORM's batch
+    create: numbering, team, balanced assignee, followers, messages), in
+    batches committed one by one, so a rerun after a crash goes on where the
     last committed batch ended. A finding on a waybill that already has an
     open ticket of the type is posted on that ticket, once per new finding.
+    Everything written on a ticket is in the company's language.
     """
 
     _name = "logistics.problem.detection"
@@ -67,15 +76,20 @@ class LogisticsProblemDetection(models.AbstractModel):
     def _rule_sql(self, detection, cutoffs):
         """(predicate on waybill ``w``, finding key) of a waybill rule; the
         predicates mirror core.problem.is_stalled / has_no_first_scan /
-        is_stuck_at_station and use the partial indexes of the waybill."""
+        is_stuck_at_station and core.ticketing.event_detection, and use the
+        partial indexes of the waybill."""
+        final = list(transit_core.FINAL_STATES)
         if detection == "stalled":
             return (
                 SQL(
                     "((w.state IN ('picked_up', 'in_transit') "
                     "AND w.last_event_time < %(cut)s) "
-                    "OR (w.tracking_stop_reason = 'no_change' "
-                    "AND w.state NOT IN ('delivered', 'returned', 'lost')))",
+                    "OR ((w.tracking_stop_reason = 'no_change' "
+                    "OR (w.tracking_stop_reason = 'aborted' "
+                    "AND w.first_scan_time IS NOT NULL)) "
+                    "AND w.state != ALL(%(final)s)))",
                     cut=cutoffs.stalled_before,
+                    final=final,
                 ),
                 SQL("COALESCE(w.last_event_time::text, 'no_change')"),
             )
@@ -84,7 +98,7 @@ class LogisticsProblemDetection(models.AbstractModel):
                 SQL(
                     "((w.state = 'created' AND w.first_scan_time IS NULL "
                     "AND COALESCE(w.shipped_date, w.create_date) < %(cut)s) "
-                    "OR (w.tracking_stop_reason = 'no_record' "
+                    "OR (w.tracking_stop_reason IN ('no_record', 'aborted') "
                     "AND w.first_scan_time IS NULL))",
                     cut=cutoffs.no_first_scan_before,
                 ),
@@ -99,6 +113,32 @@ class LogisticsProblemDetection(models.AbstractModel):
                 ),
                 SQL("w.arrival_date::text"),
             )
+        return self._event_rule_sql(detection)
+
+    @api.model
+    def _event_rule_sql(self, detection):
+        """The rules decided by an event (core.ticketing.event_detection):
+        only for the waybills the ingestion flagged."""
+        if detection == "exception_scan":
+            return (
+                SQL("(w.state = 'exception')"),
+                SQL("'exception:' || COALESCE(w.last_event_time::text, '')"),
+            )
+        if detection == "returned":
+            return SQL("(w.state IN ('returning', 'returned'))"), SQL("'returned'")
+        if detection == "lost":
+            return SQL("(w.state = 'lost')"), SQL("'lost'")
+        if detection == "signed_other":
+            return (
+                SQL(
+                    "(w.state = 'delivered' AND w.signed_by = ANY(%(others)s) "
+                    "AND EXISTS (SELECT 1 FROM helpdesk_ticket c "
+                    "WHERE c.waybill_id = w.id AND c.logistics_open "
+                    "AND c.logistics_kind IN ('delivery_chase', 'outbound_chase')))",
+                    others=list(ticketing_core.SIGNED_BY_OTHERS),
+                ),
+                SQL("'signed_other'"),
+            )
         return None
 
     # ------------------------------------------------------------
@@ -110,31 +150,47 @@ class LogisticsProblemDetection(models.AbstractModel):
         return self._detect(batch=batch, commit=True)
 
     @api.model
+    def _cron_detect_events(self, batch=DETECTION_BATCH):
+        """Triggered by the ingestion (``ir.cron._trigger``): every rule for
+        the waybills flagged since the last run."""
+        return self._detect_pending(batch=batch, commit=True)
+
+    @api.model
     def action_detect_now(self):
-        """The "Detect now" button: the same pass, in the user's transaction."""
+        """The "Detect now" menu (supervisors): the same pass, in the user's
+        transaction."""
         counts = self._detect(commit=False)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "title": self.env._("Problem parcel detection"),
-                "message": self.env._(
-                    "%(created)s new tickets, %(updated)s open tickets updated, "
-                    "%(returned)s returns recorded.",
-                    **counts,
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self.env["helpdesk.ticket"]._notify_action(
+            self.env._(
+                "%(created)s new tickets, %(updated)s open tickets updated, "
+                "%(returned)s returns recorded.",
+                **counts,
+            ),
+            title=self.env._("Problem parcel detection"),
+        )
+
+    @api.model
+    def _trigger_events(self):
+        """Run the event-driven pass as soon as a cron worker is free."""
+        cron = self.env.ref(
+            "logistics_followup.ir_cron_detect_events", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo()._trigger()
 
     @api.model
     def _detect(self, batch=DETECTION_BATCH, commit=False, now=None):
-        """One pass of every detection rule; returns the counts."""
+        """One pass of every time rule over all waybills, and of the event
+        rules over the flagged waybills; returns the counts."""
+        counts = self._detect_pending(batch=batch, commit=commit, now=now)
         now = now or fields.Datetime.now()
         cutoffs = self._cutoffs(now)
-        counts = {"created": 0, "updated": 0, "returned": 0}
-        types = self.env["logistics.problem.type"].search([("detection", "!=", False)])
+        types = self.env["logistics.problem.type"].search(
+            [
+                ("detection", "!=", False),
+                ("detection", "not in", list(ticketing_core.EVENT_DETECTIONS)),
+            ]
+        )
         for ptype in types:
             rule = self._rule_sql(ptype.detection, cutoffs)
             if rule:
@@ -152,6 +208,52 @@ class LogisticsProblemDetection(models.AbstractModel):
         self.env["helpdesk.ticket"]._cron_flag_response_breaches()
         _logger.info("problem detection: %s", counts)
         return counts
+
+    @api.model
+    def _detect_pending(self, batch=DETECTION_BATCH, commit=False, now=None):
+        """Every waybill rule for the waybills flagged by the ingestion,
+        ``batch`` waybills at a time (locked, skipped by a concurrent run),
+        then their flag cleared."""
+        now = now or fields.Datetime.now()
+        cutoffs = self._cutoffs(now)
+        counts = {"created": 0, "updated": 0, "returned": 0}
+        types = self.env["logistics.problem.type"].search([("detection", "!=", False)])
+        rules = [(t, self._rule_sql(t.detection, cutoffs)) for t in types]
+        rules = [(t, rule) for t, rule in rules if rule]
+        Waybill = self.env["logistics.waybill"]
+        while True:
+            Waybill.flush_model(["detection_pending"])
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM logistics_waybill WHERE detection_pending "
+                    "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                    batch,
+                )
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                return counts
+            for ptype, (predicate, key) in rules:
+                created, updated = self._apply_rule(
+                    ptype,
+                    SQL("(w.id = ANY(%s) AND %s)", ids, predicate),
+                    key,
+                    now=now,
+                    batch=batch,
+                    commit=False,
+                )
+                counts["created"] += created
+                counts["updated"] += updated
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE logistics_waybill SET detection_pending = FALSE "
+                    "WHERE id = ANY(%s)",
+                    ids,
+                )
+            )
+            Waybill.invalidate_model(["detection_pending"])
+            if commit:
+                self.env["ir.cron"]._commit_progress(len(ids))
 
     # ------------------------------------------------------------
     # WAYBILL RULES
@@ -172,21 +274,29 @@ class LogisticsProblemDetection(models.AbstractModel):
                     "SELECT w.id, w.company_id, %(key)s, w.number, "
                     "w.last_event_place, t.id FROM logistics_waybill w "
                     "LEFT JOIN helpdesk_ticket t ON t.waybill_id = w.id "
-                    "AND t.problem_type_id = %(type)s AND t.logistics_open "
-                    "AND t.waybill_id IS NOT NULL AND t.problem_type_id IS NOT NULL "
+                    "AND t.logistics_slot = %(slot)s AND t.logistics_open "
+                    "AND t.waybill_id IS NOT NULL AND t.logistics_slot IS NOT NULL "
                     "WHERE w.active AND %(pred)s "
                     "AND (t.id IS NULL OR t.detection_key IS DISTINCT FROM %(key)s) "
+                    # an event already handled (a closed ticket with the same
+                    # finding) does not open a ticket again
+                    "AND (t.id IS NOT NULL OR NOT %(sticky)s OR NOT EXISTS ("
+                    "SELECT 1 FROM helpdesk_ticket c WHERE c.waybill_id = w.id "
+                    "AND c.problem_type_id = %(type)s "
+                    "AND c.detection_key = %(key)s)) "
                     "ORDER BY w.id LIMIT %(batch)s",
                     key=key,
                     pred=predicate,
                     type=ptype.id,
+                    slot=ticketing_core.slot(ptype.id, ptype.kind),
+                    sticky=ptype.detection in ticketing_core.EVENT_DETECTIONS,
                     batch=batch,
                 )
             )
             rows = self.env.cr.fetchall()
             new = [row[:5] for row in rows if not row[5]]
             if new:
-                self._insert_tickets(ptype, new, now)
+                self._open_tickets(ptype, new, now)
             self._post_findings(ptype, [row for row in rows if row[5]])
             created += len(new)
             updated += len(rows) - len(new)
@@ -200,13 +310,19 @@ class LogisticsProblemDetection(models.AbstractModel):
         it, never a second ticket."""
         tickets = self.env["helpdesk.ticket"].browse([row[5] for row in rows])
         for ticket, row in zip(tickets, rows, strict=True):
+            in_lang = self._in_company_lang(ticket.company_id)
             ticket.message_post(
-                body=self._finding_body(ptype, row[4]),
+                body=in_lang._finding_body(ptype.with_env(in_lang.env), row[4]),
                 subtype_xmlid="mail.mt_note",
             )
             ticket.sudo().write(
                 {"detection_key": row[2], "detected_date": fields.Datetime.now()}
             )
+
+    def _in_company_lang(self, company):
+        """This model in the company's language (its partner's), in which the
+        system writes on its tickets."""
+        return self.with_context(lang=company.partner_id.lang or "en_US")
 
     def _finding_body(self, ptype, place):
         text = {
@@ -214,6 +330,12 @@ class LogisticsProblemDetection(models.AbstractModel):
             "no_first_scan": self.env._("No first scan since the waybill was created"),
             "at_station": self.env._(
                 "At the delivering station and not delivered in time"
+            ),
+            "exception_scan": self.env._("The courier scanned an exception"),
+            "returned": self.env._("The parcel is being returned"),
+            "lost": self.env._("The parcel was declared lost"),
+            "signed_other": self.env._(
+                "Signed by someone else while the customer chases it"
             ),
         }[ptype.detection]
         if place:
@@ -224,169 +346,47 @@ class LogisticsProblemDetection(models.AbstractModel):
             "Detected automatically: %(finding)s.", finding=text
         )
 
-    def _ticket_numbers(self, company_id, count):
-        """``count`` ticket numbers of the helpdesk sequence in one query
-        (standard sequences); other sequences number one by one."""
-        Sequence = self.env["ir.sequence"].sudo().with_company(company_id)
-        seq = Sequence.search(
-            [
-                ("code", "=", "helpdesk.ticket.sequence"),
-                ("company_id", "in", [company_id, False]),
-            ],
-            order="company_id",
-            limit=1,
-        )
-        if seq and seq.implementation == "standard" and not seq.use_date_range:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT nextval(%s) FROM generate_series(1, %s)",
-                    f"ir_sequence_{seq.id:03d}",
-                    count,
-                )
-            )
-            # ir.sequence.get_next_char, its prefix and suffix computed once
-            prefix, suffix = seq._get_prefix_suffix()
-            return [
-                f"{prefix}{n:0{seq.padding}d}{suffix}"
-                for (n,) in self.env.cr.fetchall()
-            ]
-        return [
-            Sequence.next_by_code("helpdesk.ticket.sequence") or "/"
-            for _i in range(count)
-        ]
-
-    def _insert_tickets(self, ptype, rows, now):
-        """INSERT the tickets of one batch and their checklists: three
-        statements whatever the batch size, then the ORM computes the stored
-        fields left out, as create() would."""
+    def _open_tickets(self, ptype, rows, now):
+        """The tickets of one batch of new findings ``(waybill id, company
+        id, finding key, number, last place)``, through the one creation
+        path (``helpdesk.ticket._logistics_request``): titles, descriptions
+        and checklists in each company's language."""
         Ticket = self.env["helpdesk.ticket"]
-        lang = self.env.lang or "en_US"
-        type_name = ptype.name
         by_company = {}
         for row in rows:
             by_company.setdefault(row[1], []).append(row)
-        target = self.env["logistics.response.target"]
-        deadline = (
-            now + timedelta(hours=ptype.deadline_hours)
-            if ptype.deadline_hours
-            else None
-        )
-        ticket_ids = []
+        requests = []
         for company_id, company_rows in by_company.items():
-            company = self.env["res.company"].browse(company_id)
-            stage = (
-                self.env["helpdesk.ticket.team"]
-                .with_company(company)
-                ._get_applicable_stages()[:1]
-            )
-            target = self.env["logistics.response.target"]._pick(
-                self.env["helpdesk.ticket.channel"],
-                ptype.kind,
-                self.env["helpdesk.ticket.category"],
-                company,
-            )
-            response_due = now + timedelta(minutes=target.minutes) if target else None
-            numbers = self._ticket_numbers(company_id, len(company_rows))
-            names = [f"{type_name}: {r[3]}" for r in company_rows]
-            bodies_by_place = {}  # a few hubs hold most findings
-            bodies = [
-                bodies_by_place.get(r[4])
-                or bodies_by_place.setdefault(
-                    r[4], str(self._finding_body(ptype, r[4]))
+            in_lang = self._in_company_lang(self.env["res.company"].browse(company_id))
+            type_in_lang = ptype.with_env(in_lang.env)
+            bodies = {}  # a few hubs hold most findings
+            for waybill_id, _company, finding, number, place in company_rows:
+                if place not in bodies:
+                    bodies[place] = in_lang._finding_body(type_in_lang, place)
+                requests.append(
+                    {
+                        "vals": {
+                            "name": f"{type_in_lang.name}: {number}",
+                            "description": bodies[place],
+                            "waybill_id": waybill_id,
+                            "company_id": company_id,
+                            "problem_type_id": ptype.id,
+                            "detected_date": now,
+                            "detection_key": finding,
+                            "priority": "1",
+                        },
+                        "lang": in_lang.env.lang,
+                    }
                 )
-                for r in company_rows
-            ]
-            self.env.cr.execute(
-                SQL(
-                    """
-                    INSERT INTO helpdesk_ticket (
-                        number, name, description, stage_id, company_id,
-                        waybill_id, problem_type_id, logistics_kind,
-                        logistics_deadline, logistics_open, detected_date,
-                        detection_key, partner_id, partner_name, partner_email,
-                        sender_address, sender_phone, receiver_address,
-                        receiver_phone, response_target_id,
-                        first_response_deadline, response_breached, priority,
-                        active, last_stage_update, commercial_partner_id,
-                        unattended, user_id, team_id, create_uid, create_date,
-                        write_uid, write_date)
-                    SELECT n.number, n.name, n.body, %(stage)s, w.company_id,
-                        w.id, %(type)s, %(kind)s, %(deadline)s, TRUE, %(now)s,
-                        n.finding, p.id, p.name, p.email,
-                        COALESCE(w.sender_address, sp.street),
-                        COALESCE(w.sender_phone, sp.phone),
-                        COALESCE(w.receiver_address, rp.street),
-                        COALESCE(w.receiver_phone, rp.phone),
-                        %(target)s, %(response_due)s, FALSE, '1',
-                        TRUE, %(now)s, p.commercial_partner_id,
-                        %(unattended)s, NULL, NULL,
-                        %(uid)s, %(now)s, %(uid)s, %(now)s
-                    FROM unnest(%(ids)s::int[], %(numbers)s::varchar[],
-                                %(names)s::varchar[], %(bodies)s::text[],
-                                %(findings)s::varchar[])
-                         AS n(waybill_id, number, name, body, finding)
-                    JOIN logistics_waybill w ON w.id = n.waybill_id
-                    LEFT JOIN res_partner sp ON sp.id = w.sender_partner_id
-                    LEFT JOIN res_partner rp ON rp.id = w.receiver_partner_id
-                    -- the customer: core.problem.customer_side
-                    LEFT JOIN res_partner p ON p.id = CASE
-                        WHEN w.direction = 'outbound' THEN w.sender_partner_id
-                        ELSE w.receiver_partner_id END
-                    ON CONFLICT DO NOTHING
-                    RETURNING id
-                    """,
-                    stage=stage.id or None,
-                    unattended=stage.unattended,
-                    type=ptype.id,
-                    kind=ptype.kind,
-                    deadline=deadline,
-                    now=now,
-                    target=target.id or None,
-                    response_due=response_due,
-                    uid=self.env.uid,
-                    ids=[r[0] for r in company_rows],
-                    numbers=numbers,
-                    names=names,
-                    bodies=bodies,
-                    findings=[r[2] for r in company_rows],
-                )
+        # the type's checklist in the company's language: create() reads the
+        # step names in the context's language
+        created = Ticket.browse()
+        for lang in sorted({r["lang"] for r in requests}):
+            results = Ticket.with_context(lang=lang)._logistics_request(
+                [r for r in requests if r["lang"] == lang]
             )
-            ticket_ids += [r[0] for r in self.env.cr.fetchall()]
-        if not ticket_ids:
-            return Ticket
-        # the playbook copied as checklists: the steps read once, crossed
-        # with the new ticket ids (no read of the ticket table)
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO logistics_ticket_step (ticket_id, sequence, name, done) "
-                "SELECT n.ticket_id, s.sequence, s.name, FALSE "
-                "FROM unnest(%(ids)s::int[]) AS n(ticket_id) "
-                "CROSS JOIN (SELECT sequence, "
-                "COALESCE(name->>%(lang)s, name->>'en_US') AS name "
-                "FROM logistics_problem_step WHERE problem_type_id = %(type)s) AS s",
-                lang=lang,
-                type=ptype.id,
-                ids=ticket_ids,
-            )
-        )
-        tickets = Ticket.browse(ticket_ids)
-        inserted = {
-            "number", "name", "description", "stage_id", "company_id", "waybill_id",
-            "problem_type_id", "logistics_kind", "logistics_deadline",
-            "logistics_open", "detected_date", "detection_key", "partner_id",
-            "partner_name", "partner_email", "sender_address", "sender_phone",
-            "receiver_address", "receiver_phone", "response_target_id",
-            "first_response_deadline", "response_breached", "priority", "active",
-            "last_stage_update", "commercial_partner_id", "unattended",
-            # no team nor user: their computes and the team's properties
-            # would give nothing
-            "user_id", "team_id", "properties",
-        }  # fmt: skip
-        for name, field in Ticket._fields.items():
-            if field.store and field.compute and name not in inserted:
-                self.env.add_to_compute(field, tickets)
-        tickets.flush_recordset()
-        return tickets
+            created |= Ticket.browse([ticket.id for ticket, new in results if new])
+        return created
 
     # ------------------------------------------------------------
     # R-PP-4 STATION MESSAGES
@@ -409,9 +409,7 @@ class LogisticsProblemDetection(models.AbstractModel):
                 % self.env._(
                     "The deadline of the station's message passed on %(deadline)s: "
                     "the parcel is returned to the sender.",
-                    deadline=escape(
-                        fields.Datetime.to_string(ticket.logistics_deadline)
-                    ),
+                    deadline=escape(format_local(self.env, ticket.logistics_deadline)),
                 ),
                 subtype_xmlid="mail.mt_note",
             )

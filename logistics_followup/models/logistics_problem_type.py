@@ -20,6 +20,10 @@ DETECTION_SELECTION = [
     ("stalled", "No new scan at one place (R-PP-6)"),
     ("at_station", "At the delivering station, not delivered (R-PP-7)"),
     ("station_message", "Station message deadline (R-PP-4)"),
+    ("exception_scan", "Exception scan (at once)"),
+    ("returned", "Returned or returning (at once)"),
+    ("lost", "Declared lost (at once)"),
+    ("signed_other", "Signed by someone else while chased (at once)"),
 ]
 
 
@@ -70,6 +74,17 @@ class LogisticsProblemType(models.Model):
         string="Automatic Detection",
         help="The tracking rule that opens tickets of this type by itself.",
     )
+    kind_default = fields.Boolean(
+        string="Default for its Kind",
+        help="Chases and complaints opened without a problem type (from the "
+        "portal, or a waybill's New Ticket) get this type's playbook and "
+        "deadline.",
+    )
+    team_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        help="The team that receives the tickets of this type; empty: the "
+        "company's parcel-service team.",
+    )
     ticket_count = fields.Integer(compute="_compute_ticket_count")
 
     _code_uniq = models.Constraint("UNIQUE(code)", "Problem type codes are unique.")
@@ -93,6 +108,12 @@ class LogisticsProblemType(models.Model):
                         )[ptype.detection],
                     )
                 )
+
+    @api.model
+    def _default_for_kind(self, kind):
+        """The active problem type used by default for requests of ``kind``
+        without a type (empty when there is none)."""
+        return self.search([("kind", "=", kind), ("kind_default", "=", True)], limit=1)
 
     def _ticket_vals(self, now):
         """What a ticket of this type gets from it when it does not have it

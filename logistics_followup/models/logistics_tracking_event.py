@@ -345,6 +345,8 @@ class LogisticsTrackingEvent(models.Model):
         # a waybill's state derives from its events only: those that got no
         # new event (duplicates) cannot change
         self._recompute_waybills(fresh)
+        # events that may decide a problem rule: the detection runs now
+        self.env["logistics.waybill"]._flag_for_detection(fresh)
         return accepted, len(resolved) - accepted
 
     _INGEST_COLUMNS = (

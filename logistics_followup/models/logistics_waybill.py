@@ -7,6 +7,8 @@ from odoo.tools import SQL, plaintext2html, split_every
 from ..core import delivery as delivery_core
 from ..core import masking
 from ..core import portal as portal_core
+from ..core import problem as problem_core
+from ..core import ticketing as ticketing_core
 from ..core import transit as transit_core
 from ..core import waybill as waybill_core
 from .common import count_by
@@ -269,6 +271,13 @@ class LogisticsWaybill(models.Model):
         string="Appointment",
     )
 
+    detection_pending = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Set by the ingestion when an event may decide a problem rule; "
+        "the event-driven detection clears it.",
+    )
+
     _number_courier_uniq = models.Constraint(
         "UNIQUE(number, courier_id)",
         "This courier already has a waybill with this number.",
@@ -302,6 +311,8 @@ class LogisticsWaybill(models.Model):
         "(last_event_time) WHERE tracking_stop_reason IS NULL "
         "AND state NOT IN ('delivered', 'returned', 'lost')"
     )
+    # the queue of the event-driven detection
+    _detection_pending_idx = models.Index("(id) WHERE detection_pending")
 
     # ------------------------------------------------------------
     # COMPUTES
@@ -431,6 +442,10 @@ class LogisticsWaybill(models.Model):
     )
 
     def write(self, vals):
+        if vals.get("tracking_stop_reason"):
+            # an aggregator stopped tracking: the detection looks at once
+            vals = dict(vals, detection_pending=True)
+            self.env["logistics.problem.detection"]._trigger_events()
         if "expected_date" in vals:
             # set by hand (confirmed with the station, R-WB-5): kept
             vals = dict(vals, expected_date_manual=bool(vals["expected_date"]))
@@ -454,6 +469,32 @@ class LogisticsWaybill(models.Model):
         if vals.get("receipt_requirement"):
             self._ensure_receipts()
         return res
+
+    @api.model
+    def _flag_for_detection(self, waybill_ids):
+        """The waybills among ``waybill_ids`` (just given new events) whose
+        state may decide an event-driven detection rule
+        (core.ticketing.event_detection, without its open-chase condition)
+        are queued for the detection, which is triggered at once; one
+        UPDATE."""
+        if not waybill_ids:
+            return 0
+        self.env.cr.execute(
+            SQL(
+                "UPDATE logistics_waybill SET detection_pending = TRUE "
+                "WHERE id = ANY(%(ids)s) AND NOT COALESCE(detection_pending, FALSE) "
+                "AND (state = ANY(%(states)s) "
+                "OR (state = 'delivered' AND signed_by = ANY(%(others)s)))",
+                ids=list(waybill_ids),
+                states=list(ticketing_core.EVENT_STATES),
+                others=list(ticketing_core.SIGNED_BY_OTHERS),
+            )
+        )
+        flagged = self.env.cr.rowcount
+        if flagged:
+            self.invalidate_model(["detection_pending"])
+            self.env["logistics.problem.detection"]._trigger_events()
+        return flagged
 
     def _ensure_receipts(self):
         """R-RC-1: one receipt per waybill whose shipper requires one."""
@@ -624,25 +665,110 @@ class LogisticsWaybill(models.Model):
         }
         return action
 
+    def _ticket_facts(self):
+        """R-WB-1 facts a ticket about this waybill gets: its own addresses
+        and phones, else those of its sender / receiver contacts."""
+        self.ensure_one()
+        facts = {}
+        for side in ("sender", "receiver"):
+            partner = self[f"{side}_partner_id"]
+            for fact, partner_field in (("address", "street"), ("phone", "phone")):
+                name = f"{side}_{fact}"
+                facts[name] = self[name] or partner[partner_field] or False
+        return facts
+
+    def _ticket_customer_vals(self):
+        """The customer of a ticket about this waybill: the sender of what we
+        send, the receiver of what we deliver."""
+        self.ensure_one()
+        partner = self[f"{problem_core.customer_side(self.direction)}_partner_id"]
+        if not partner:
+            return {}
+        return {
+            "partner_id": partner.id,
+            "partner_name": partner.name,
+            "partner_email": partner.email,
+        }
+
+    def _ticket_responsible_vals(self, courier=None, station=None):
+        """R-PP-2: a ticket on a waybill for delivery by us routes to the
+        courier and station of the receiver's delivery area (片区), unless
+        someone is already responsible."""
+        self.ensure_one()
+        area = self.delivery_area_id
+        if not area or self.direction != "inbound":
+            return {}
+        vals = {}
+        if not courier and area.courier_partner_id:
+            vals["responsible_courier_id"] = area.courier_partner_id.id
+        if not station and area.station_partner_id:
+            vals["responsible_station_id"] = area.station_partner_id.id
+        return vals
+
+    def _chase_kind(self):
+        return "outbound_chase" if self.direction == "outbound" else "delivery_chase"
+
+    def _open_ticket_of_slot(self, problem_type, kind):
+        """The waybill's open ticket of that slot (problem type, else the
+        kind of a chase or complaint), if any."""
+        self.ensure_one()
+        slot = ticketing_core.slot(problem_type.id, kind)
+        if not slot:
+            return self.env["helpdesk.ticket"]
+        return (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .search(
+                [
+                    ("waybill_id", "=", self.id),
+                    ("logistics_open", "=", True),
+                    ("logistics_slot", "=", slot),
+                ],
+                limit=1,
+            )
+        )
+
     def action_new_ticket(self):
         """A ticket opened from the waybill knows what the waybill knows
-        (R-WB-1): number, addresses, phones, customer, station."""
+        (R-WB-1): number, addresses, phones, customer, station. When the
+        waybill already has an open chase, that ticket opens instead, with a
+        notification saying so."""
         self.ensure_one()
-        kind = "outbound_chase" if self.direction == "outbound" else "delivery_chase"
+        kind = self._chase_kind()
+        ptype = self.env["logistics.problem.type"]._default_for_kind(kind)
+        existing = self._open_ticket_of_slot(ptype, kind)
+        if existing:
+            return existing._notify_action(
+                self.env._(
+                    "Waybill %(number)s already has the open ticket %(ticket)s: "
+                    "add the customer's request there.",
+                    number=self.number,
+                    ticket=existing.display_name,
+                ),
+                next_action={
+                    "type": "ir.actions.act_window",
+                    "res_model": "helpdesk.ticket",
+                    "res_id": existing.id,
+                    "views": [(False, "form")],
+                },
+            )
+        context = {
+            "default_waybill_id": self.id,
+            "default_logistics_kind": kind,
+            "default_name": self.env._("Chase %(number)s", number=self.number),
+            "default_description": self.env._(
+                "Customer chases waybill %(number)s.", number=self.number
+            ),
+        }
+        if ptype:
+            context["default_problem_type_id"] = ptype.id
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("New Ticket"),
             "res_model": "helpdesk.ticket",
             "view_mode": "form",
             "views": [(False, "form")],
-            "context": {
-                "default_waybill_id": self.id,
-                "default_logistics_kind": kind,
-                "default_name": self.env._("Chase %(number)s", number=self.number),
-                "default_description": self.env._(
-                    "Customer chases waybill %(number)s.", number=self.number
-                ),
-            },
+            "context": context,
         }
 
     def action_view_delivery_exceptions(self):
@@ -814,9 +940,12 @@ class LogisticsWaybill(models.Model):
 
     def _portal_open_ticket(self, partner, request, description):
         """R-PT-1: the customer ``partner`` chases or complains about this
-        parcel from the portal: a ticket of the right kind, linked to the
-        parcel (it fills what the parcel knows), from the web channel, the
-        customer following it. Raises a translated ``UserError`` on a request
+        parcel from the portal, through the one creation path: a ticket of
+        the right kind and problem type (its checklist and deadline), linked
+        to the parcel, from the web channel, titled in the customer's
+        language, the customer following it - or, when the parcel already has
+        an open ticket of that kind, his request added to it. Returns
+        ``(ticket, created)``. Raises a translated ``UserError`` on a request
         that is not offered or an empty description: nothing is created."""
         self.ensure_one()
         kind = portal_core.ticket_kind(request, self.direction)
@@ -827,25 +956,27 @@ class LogisticsWaybill(models.Model):
             raise UserError(self.env._("Tell us what happened with your parcel."))
         if not self._portal_sides(partner):
             raise UserError(self.env._("This parcel is not one of yours."))
+        lang_env = self.with_context(lang=partner.lang or self.env.lang).env
         if kind == "complaint":
-            name = self.env._("Complaint about %(number)s", number=self.number)
+            name = lang_env._("Complaint about %(number)s", number=self.number)
         else:
-            name = self.env._("Chase %(number)s", number=self.number)
-        Ticket = self.env["helpdesk.ticket"].sudo()
-        ticket = Ticket.create(
-            {
-                "name": name,
-                "description": plaintext2html(description),
-                "waybill_id": self.id,
-                "logistics_kind": kind,
-                "company_id": self.company_id.id,
-                "partner_id": partner.id,
-                "partner_name": partner.name,
-                "partner_email": partner.email,
-                "channel_id": self.env.ref(
-                    "helpdesk_mgmt.helpdesk_ticket_channel_web", False
-                ).id,
-            }
+            name = lang_env._("Chase %(number)s", number=self.number)
+        ptype = self.env["logistics.problem.type"]._default_for_kind(kind)
+        channel = self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web", False)
+        vals = {
+            "name": name,
+            "description": plaintext2html(description),
+            "waybill_id": self.id,
+            "logistics_kind": kind,
+            "problem_type_id": ptype.id or False,
+            "company_id": self.company_id.id,
+            "partner_id": partner.id,
+            "partner_name": partner.name,
+            "partner_email": partner.email,
+            "channel_id": channel.id if channel else False,
+            "portal_shared": True,
+        }
+        [(ticket, created)] = self.env["helpdesk.ticket"]._logistics_request(
+            [{"vals": vals, "partner": partner}]
         )
-        ticket.message_subscribe(partner_ids=partner.ids)
-        return ticket
+        return ticket, created

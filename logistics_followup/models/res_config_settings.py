@@ -155,6 +155,9 @@ class ResConfigSettings(models.TransientModel):
         help="ID numbers of a receipt are erased this many days after it was "
         "handed over; the masked form is kept (PIPL Art. 19).",
     )
+    logistics_team_id = fields.Many2one(
+        related="company_id.logistics_team_id", readonly=False
+    )
     logistics_receipt_clerk_id = fields.Many2one(
         comodel_name="res.users",
         string="Default Receipt Clerk",

@@ -53,7 +53,8 @@ class TestHelpdeskTicket(LogisticsCommon):
                 {
                     "name": "催单",
                     "description": "<p>客户催单</p>",
-                    "logistics_kind": "outbound_chase",
+                    # an inquiry: chases are one open ticket per parcel
+                    "logistics_kind": "inquiry",
                     "waybill_id": self.waybill.id,
                 },
                 **vals,
@@ -340,9 +341,13 @@ class TestHelpdeskTicket(LogisticsCommon):
             actual_loss=100,
         )
         ticket.message_subscribe(partner_ids=customer.ids)
+        # opened by an agent: internal until shared with the customer
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.portal_user).read(["name"])
+        ticket.portal_shared = True
         mine = ticket.with_user(self.portal_user)
         values = mine.read(["name", "logistics_kind", "logistics_deadline"])[0]
-        self.assertEqual(values["logistics_kind"], "outbound_chase")
+        self.assertEqual(values["logistics_kind"], "inquiry")
         # another customer's ticket stays out of reach
         other = self.ticket(partner_id=self.receiver.id)
         self.assertEqual(

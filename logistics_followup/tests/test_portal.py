@@ -215,6 +215,36 @@ class TestParcelPortal(HttpCase):
         # the ticket list does not leak into the breadcrumbs
         self.assertNotIn('href="/my/tickets', response.text)
 
+    def test_second_chase_joins_the_open_ticket(self):
+        """The same customer chasing the same parcel again: his request is
+        added to the open chase, and its page says so; an internal ticket
+        of the parcel (the detection's) stays out of his page."""
+        self.authenticate("lf_pt_customer", "lf_pt_customer")
+        self.post_ticket(self.mine, "chase", "第一次催件")
+        ticket = self.mine.ticket_ids
+        internal = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Stalled after a hub scan",
+                "description": "<p>internal</p>",
+                "waybill_id": self.mine.id,
+                "problem_type_id": self.env.ref(
+                    "logistics_followup.problem_type_stalled"
+                ).id,
+                "partner_id": self.customer_user.partner_id.id,
+            }
+        )
+        response = self.post_ticket(self.mine, "chase", "第二次催件")
+        self.assertEqual(self.mine.ticket_ids, ticket | internal)
+        self.assertTrue(
+            response.url.endswith(f"/my/ticket/{ticket.id}?request_added=1")
+        )
+        self.assertIn("your request was added to it", response.text)
+        self.assertIn("第二次催件", "".join(ticket.message_ids.mapped("body")))
+        page = self.url_open(f"/my/parcels/{self.mine.id}").text
+        self.assertIn(f"/my/ticket/{ticket.id}", page)
+        self.assertNotIn(f"/my/ticket/{internal.id}", page)
+        self.assertNotIn("Stalled after a hub scan", self.url_open("/my/tickets").text)
+
     def test_empty_chase_is_refused_and_kept(self):
         """Bad input: a clear error, what the customer typed kept, nothing
         created."""

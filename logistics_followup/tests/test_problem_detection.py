@@ -3,8 +3,10 @@
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import LogisticsCommon
 
@@ -170,9 +172,23 @@ class TestProblemDetection(LogisticsCommon):
         self.detect()
         rows = [(stalled.id, stalled.company_id.id, "x", stalled.number, None)]
         with freeze_time(NOW):
-            created = self.Detection._insert_tickets(self.stalled_type, rows, NOW)
+            created = self.Detection._open_tickets(self.stalled_type, rows, NOW)
         self.assertFalse(created)
         self.assertEqual(len(self.tickets(stalled)), 1)
+        # below the creation path, the database refuses the second one
+        with (
+            self.assertRaises(IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self.Ticket.create(
+                {
+                    "name": "x",
+                    "description": "<p>x</p>",
+                    "waybill_id": stalled.id,
+                    "problem_type_id": self.stalled_type.id,
+                }
+            )
 
     def test_peak_period_relaxes_stall_rule(self):
         """R-PP-6 / R-PP-10: 4 days in one place is normal during 双十一 (7

@@ -115,7 +115,11 @@ class TestWebClient(HttpCase):
         the other party's phone."""
         portal = new_test_user(self.env, "lf_web_portal", groups="base.group_portal")
         self.ticket.write(
-            {"partner_id": portal.partner_id.id, "receiver_phone": "13900139000"}
+            {
+                "partner_id": portal.partner_id.id,
+                "receiver_phone": "13900139000",
+                "portal_shared": True,
+            }
         )
         self.authenticate("lf_web_portal", "lf_web_portal")
         response = self.url_open(f"/my/ticket/{self.ticket.id}")

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.common import format_local
 from ..models.logistics_escalation import (
     CHANNEL_SELECTION,
     KIND_SELECTION,
@@ -116,7 +117,7 @@ class LogisticsEscalationWizard(models.TransientModel):
             "channel": dict(self._fields["channel"]._description_selection(self.env))[
                 self.channel
             ],
-            "deadline": fields.Datetime.to_string(escalation.reply_deadline),
+            "deadline": format_local(self.env, escalation.reply_deadline),
             "note": self.note,
         }
         if self.kind == "reroute":

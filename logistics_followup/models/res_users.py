@@ -1,0 +1,22 @@
+# Copyright 2026 logistics_followup contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    logistics_available = fields.Boolean(
+        string="Takes New Parcel Tickets",
+        default=True,
+        help="Off while away: the balanced assignment of new parcel tickets "
+        "passes this user by.",
+    )
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        return [*super().SELF_WRITEABLE_FIELDS, "logistics_available"]
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return [*super().SELF_READABLE_FIELDS, "logistics_available"]
