@@ -16,11 +16,12 @@ def count_by(records, comodel, field):
     )
 
 
-def format_local(env, value):
-    """A datetime as its reader sees it: in the user's time zone, else the
-    company's, with the zone named (chatter messages are written once and
-    read by the team)."""
+def format_local(env, value, reader=None):
+    """A datetime as its reader sees it: in the time zone of ``reader`` (a
+    user; default the current one), else the company's, with the zone named
+    (chatter messages are written once and read by the team)."""
     if not value:
         return ""
-    tz = env.user.tz or env.company.partner_id.tz or "UTC"
-    return f"{format_datetime(env, value, tz=tz, dt_format='short')} ({tz})"
+    reader = reader or env.user
+    tz = reader.tz or env.company.partner_id.tz or "UTC"
+    return f"{format_datetime(env, value, tz=tz, dt_format='yyyy-MM-dd HH:mm')} ({tz})"

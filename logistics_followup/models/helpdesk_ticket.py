@@ -543,6 +543,8 @@ class HelpdeskTicket(models.Model):
             # or the detection stay internal until shared (ordinary helpdesk
             # tickets keep helpdesk_mgmt's behaviour)
             vals.setdefault("portal_shared", share or not vals.get("logistics_kind"))
+        if not self.env.context.get("logistics_slots_planned"):
+            self._check_free_slots(vals_list)
         self._prepare_from_waybills(vals_list)
         self._route_vals(vals_list)
         self._prepare_response_targets(vals_list, now)
@@ -614,6 +616,46 @@ class HelpdeskTicket(models.Model):
                 ticket.with_context(logistics_no_hooks=True).write(vals)
 
     @api.model
+    def _check_free_slots(self, vals_list):
+        """A ticket created directly (the form, an import) in a slot that
+        already has an open ticket of the parcel is refused with the name of
+        that ticket (the one creation path adds such requests to it)."""
+        wanted = {}
+        for vals in vals_list:
+            slot = ticketing_core.slot(
+                vals.get("problem_type_id"), vals.get("logistics_kind")
+            )
+            if vals.get("waybill_id") and slot:
+                key = (vals["waybill_id"], slot)
+                if key in wanted:
+                    raise UserError(
+                        self.env._(
+                            "Two new tickets of the same kind for one parcel: "
+                            "make them one ticket."
+                        )
+                    )
+                wanted[key] = vals
+        if not wanted:
+            return
+        taken = self.sudo().search(
+            [
+                ("waybill_id", "in", list({k[0] for k in wanted})),
+                ("logistics_slot", "in", list({k[1] for k in wanted})),
+                ("logistics_open", "=", True),
+            ]
+        )
+        for ticket in taken:
+            if (ticket.waybill_id.id, ticket.logistics_slot) in wanted:
+                raise UserError(
+                    self.env._(
+                        "Waybill %(number)s already has the open ticket "
+                        "%(ticket)s: add the customer's request there.",
+                        number=ticket.waybill_id.number,
+                        ticket=ticket.display_name,
+                    )
+                )
+
+    @api.model
     def _prepare_from_waybills(self, vals_list):
         """Before create, the values a new ticket gets from its waybill, read
         once for the batch: the customer, the R-WB-1 facts, the company and
@@ -679,8 +721,13 @@ class HelpdeskTicket(models.Model):
         )
         area_user = dict(areas)
         to_balance = {}  # team: [vals, ...] waiting for an assignee
+        creator_shared = self.env.user.share
         for vals in vals_list:
-            if vals.get("user_id") in shared:
+            if vals.get("user_id") in shared or (
+                creator_shared and not vals.get("user_id")
+            ):
+                # helpdesk_mgmt's auto-assignment would give a ticket created
+                # from the portal to the customer who created it
                 vals["user_id"] = False
             if not vals.get("logistics_kind"):
                 continue
@@ -851,7 +898,11 @@ class HelpdeskTicket(models.Model):
         plan = ticketing_core.plan_requests(
             keys, {(t.waybill_id.id, t.logistics_slot): t for t in open_tickets}
         )
-        created = self.create([requests[i]["vals"] for i in plan.create])
+        created = self.browse(
+            self.with_context(logistics_slots_planned=True)
+            .create([requests[i]["vals"] for i in plan.create])
+            .ids
+        )
         new = dict(zip(plan.create, created, strict=True))
         for index, ticket in new.items():
             partner = requests[index].get("partner")

@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .common import format_local
+
 ROLE_SELECTION = [("station", "Station"), ("courier", "Courier")]
 KIND_SELECTION = [("chase", "Chase (催件)"), ("reroute", "Re-route (转派)")]
 CHANNEL_SELECTION = [("email", "Email"), ("phone", "Phone")]
@@ -109,7 +111,11 @@ class LogisticsEscalation(models.Model):
                     "note": self.env._(
                         "The chase of %(date)s got no reply by its deadline: call "
                         "again or re-route the ticket.",
-                        date=fields.Datetime.to_string(escalation.sent_date),
+                        date=format_local(
+                            self.env,
+                            escalation.sent_date,
+                            escalation.user_id or escalation.ticket_id.user_id,
+                        ),
                     ),
                     "user_id": escalation.user_id.id or escalation.ticket_id.user_id.id,
                 }

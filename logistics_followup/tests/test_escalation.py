@@ -77,6 +77,17 @@ class TestEscalation(LogisticsCommon):
         self.assertIn("请告知延误原因及派送时间", self.ticket.message_ids[0].body)
         self.assertEqual(self.ticket.escalation_count, 1)
 
+    def test_chase_note_in_agent_time_zone(self):
+        """The chatter note gives the reply deadline in the agent's time zone
+        (08:00 UTC + 4 h = 20:00 in Shanghai), not in UTC."""
+        self.agent.tz = "Asia/Shanghai"
+        with freeze_time(datetime(2026, 11, 22, 8, 0)):
+            self.run_wizard(note="请尽快回复")
+        body = self.ticket.message_ids[0].body
+        self.assertIn("Asia/Shanghai", body)
+        self.assertIn("2026-11-22 20:00", body)
+        self.assertNotIn("12:00", body)
+
     def test_phone_chase_and_missing_email(self):
         """A contact without email is chased by phone (logged), not mailed."""
         self.ticket.responsible_courier_id = self.courier

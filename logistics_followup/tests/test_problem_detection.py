@@ -181,7 +181,7 @@ class TestProblemDetection(LogisticsCommon):
             mute_logger("odoo.sql_db"),
             self.env.cr.savepoint(),
         ):
-            self.Ticket.create(
+            self.Ticket.with_context(logistics_slots_planned=True).create(
                 {
                     "name": "x",
                     "description": "<p>x</p>",

@@ -88,14 +88,15 @@ class RoutingCommon(LogisticsCommon):
             [("waybill_id", "=", waybill.id), ("logistics_open", "=", True)]
         )
 
-    def run_cron(self, xmlid):
+    def run_cron(self, xmlid, ready_only=False):
         """The cron as Odoo's cron runner starts it: its job acquired and
-        processed from a fresh cursor and environment."""
+        processed from a fresh cursor and environment (``ready_only``: only
+        if it is due or triggered, as the runner would)."""
         cron = self.env.ref(xmlid)
         self.env.flush_all()
         IrCron = self.registry["ir.cron"]
         with self.enter_registry_test_mode(), self.registry.cursor() as cr:
-            job = IrCron._acquire_one_job(cr, cron.id, include_not_ready=True)
+            job = IrCron._acquire_one_job(cr, cron.id, include_not_ready=not ready_only)
             self.assertTrue(job, "the cron job could be acquired")
             IrCron._process_job(cr, job)
         self.env.invalidate_all()
@@ -237,6 +238,17 @@ class TestTicketRouting(RoutingCommon):
         self.assertEqual(len(self.open_tickets(waybill)), 1)
         self.assertIn("第二次催件", "".join(first.message_ids.mapped("body")))
         self.assertIn(self.customer, first.message_partner_ids)
+        # created directly (the ticket form): refused, naming the open one
+        with self.assertRaises(UserError) as error:
+            self.Ticket.with_user(self.agent).create(
+                {
+                    "name": "Chase",
+                    "description": "<p>x</p>",
+                    "waybill_id": waybill.id,
+                    "logistics_kind": "delivery_chase",
+                }
+            )
+        self.assertIn(first.number, str(error.exception))
         action = waybill.with_user(self.agent).action_new_ticket()
         self.assertEqual(action["tag"], "display_notification")
         self.assertEqual(action["params"]["next"]["res_id"], first.id)
@@ -356,6 +368,8 @@ class TestTicketRouting(RoutingCommon):
         runner runs it, opens the ticket at once (not an hour later)."""
         waybill = self.waybill("in_transit")
         cron = self.env.ref("logistics_followup.ir_cron_detect_events")
+        # not due by its interval: only the ingestion's trigger makes it ready
+        cron.nextcall = datetime.now() + timedelta(days=1)
         triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         result = self.env["logistics.tracking.event"].ingest(
             [
@@ -375,7 +389,7 @@ class TestTicketRouting(RoutingCommon):
             self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
             triggers,
         )
-        self.run_cron("logistics_followup.ir_cron_detect_events")
+        self.run_cron("logistics_followup.ir_cron_detect_events", ready_only=True)
         ticket = self.open_tickets(waybill)
         self.assertEqual(ticket.problem_type_id, self.exception_type)
         self.assertTrue(ticket.user_id)
