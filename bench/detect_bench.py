@@ -271,6 +271,8 @@ def main(argv=None):
         Detection = env["logistics.problem.detection"]
 
         time_select(env, now)  # warm the cache the same way for every path
+        # warm the ticket creation (templates, mail caches) for both paths
+        time_orm_create(env, min(200, args.batch), args.batch, team, agents)
         found, select_s = time_select(env, now)
         start = time.perf_counter()
         counts = Detection._detect(batch=args.batch, commit=True, now=now)

@@ -422,6 +422,17 @@ class TestTicketRouting(RoutingCommon):
             self.run_cron("logistics_followup.ir_cron_flag_response_breaches")
         self.assertTrue(ticket.response_breached)
 
+    def test_detect_now_menu_for_supervisors(self):
+        """The manual detection run is on a menu supervisors see and can
+        run; agents do not see it."""
+        menu = self.env.ref("logistics_followup.menu_logistics_detect")
+        Menu = self.env["ir.ui.menu"]
+        self.assertIn(menu.id, Menu.with_user(self.supervisor)._visible_menu_ids())
+        self.assertNotIn(menu.id, Menu.with_user(self.agent)._visible_menu_ids())
+        action = self.env.ref("logistics_followup.action_detect_problems")
+        result = action.with_user(self.supervisor).run()
+        self.assertEqual(result["tag"], "display_notification")
+
     def test_company_language_on_detected_tickets(self):
         """What the detection writes is in the company's language."""
         self.env["res.lang"]._activate_lang("zh_CN")
