@@ -10,6 +10,10 @@ from . import stock_picking
 from . import res_config_settings
 from . import res_company
 from . import res_users
+from . import res_partner
+from . import logistics_notification_milestone
+from . import logistics_notification_preference
+from . import logistics_notification
 from . import logistics_transit_time
 from . import logistics_problem_type
 from . import logistics_problem_step

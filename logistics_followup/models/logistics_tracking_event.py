@@ -7,6 +7,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..core import notify as notify_core
 from ..core import tracking as tracking_core
 from ..core import waybill as waybill_core
 from .logistics_waybill import SIGNED_BY_SELECTION, STATE_SELECTION
@@ -347,6 +348,8 @@ class LogisticsTrackingEvent(models.Model):
         self._recompute_waybills(fresh)
         # events that may decide a problem rule: the detection runs now
         self.env["logistics.waybill"]._flag_for_detection(fresh)
+        # milestones reached: the customers are told, after this transaction
+        self._trigger_notifications(fresh)
         return accepted, len(resolved) - accepted
 
     _INGEST_COLUMNS = (
@@ -467,6 +470,13 @@ class LogisticsTrackingEvent(models.Model):
                 "first_scan_time = last.first_scan, "
                 "arrival_date = last.arrival, "
                 "tracking_stop_reason = NULL, "
+                # a state changed to a milestone: the customer may be told
+                "notify_pending = COALESCE(w.notify_pending, FALSE) OR (%(notify)s "
+                "AND last.state IS DISTINCT FROM w.state "
+                "AND last.state = ANY(%(milestones)s)), "
+                # scanned before these events (core.notify.Parcel.seen)
+                "notify_seen = COALESCE(w.notify_seen, FALSE) "
+                "OR COALESCE(w.state, 'created') != 'created', "
                 "expected_date = CASE WHEN w.shipped_date IS NULL "
                 "AND NOT COALESCE(w.expected_date_manual, FALSE) "
                 "THEN last.first_scan + make_interval(secs => %(hours)s * 3600) "
@@ -493,6 +503,8 @@ class LogisticsTrackingEvent(models.Model):
                 ids=_int_array(waybill_ids),
                 arrived=list(tracking_core.ARRIVED_STATES),
                 hours=Waybill._norm_hours_sql("w"),
+                milestones=list(notify_core.STATE_MILESTONES),
+                notify=self.env["logistics.notification"]._enabled(),
             )
         )
         Waybill.invalidate_model(
@@ -505,11 +517,28 @@ class LogisticsTrackingEvent(models.Model):
                 "arrival_date",
                 "tracking_stop_reason",
                 "expected_date",
+                "notify_pending",
+                "notify_seen",
             ]
         )
         self.invalidate_model()
         # arrival dates moved: due dates of signed receipts follow (R-RC-8)
         self.env["logistics.receipt"]._recompute_due_dates(waybill_ids)
+
+    def _trigger_notifications(self, waybill_ids):
+        """Trigger the notification dispatch when one of the waybills just
+        recomputed reached a milestone (one indexed query)."""
+        if not waybill_ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM logistics_waybill WHERE notify_pending "
+                "AND id = ANY(%s) LIMIT 1",
+                _int_array(waybill_ids),
+            )
+        )
+        if self.env.cr.fetchone():
+            self.env["logistics.notification"]._trigger_dispatch()
 
     def _rejection_reason(self, code, params):
         """The translated reason of a rejected row."""

@@ -271,6 +271,21 @@ class LogisticsWaybill(models.Model):
         string="Appointment",
     )
 
+    # customer notifications (core.notify): flagged by the ingestion when the
+    # state changed to a milestone, cleared by the dispatch
+    notify_pending = fields.Boolean(readonly=True, copy=False)
+    notify_seen = fields.Boolean(readonly=True, copy=False)
+    notify_expected_date = fields.Datetime(
+        string="Expected Date Told", readonly=True, copy=False
+    )
+    notify_muted_partner_ids = fields.Many2many(
+        "res.partner",
+        "logistics_waybill_notify_muted_rel",
+        "waybill_id",
+        "partner_id",
+        string="Not Notified",
+        help="Customers who unfollowed this parcel.",
+    )
     detection_pending = fields.Boolean(
         readonly=True,
         copy=False,
@@ -311,8 +326,9 @@ class LogisticsWaybill(models.Model):
         "(last_event_time) WHERE tracking_stop_reason IS NULL "
         "AND state NOT IN ('delivered', 'returned', 'lost')"
     )
-    # the queue of the event-driven detection
+    # the queues of the event-driven detection and of the notifications
     _detection_pending_idx = models.Index("(id) WHERE detection_pending")
+    _notify_pending_idx = models.Index("(id) WHERE notify_pending")
 
     # ------------------------------------------------------------
     # COMPUTES
@@ -442,6 +458,10 @@ class LogisticsWaybill(models.Model):
     )
 
     def write(self, vals):
+        if "expected_date" in vals:
+            # a revised expected date may be told to the customer (R-WB-5)
+            vals = dict(vals, notify_pending=True)
+            self.env["logistics.notification"]._trigger_dispatch()
         if vals.get("tracking_stop_reason"):
             # an aggregator stopped tracking: the detection looks at once
             vals = dict(vals, detection_pending=True)
@@ -469,6 +489,19 @@ class LogisticsWaybill(models.Model):
         if vals.get("receipt_requirement"):
             self._ensure_receipts()
         return res
+
+    def _notify_muted(self):
+        """``{(waybill id, partner id)}`` of these parcels' unfollowers."""
+        if not self:
+            return set()
+        self.env.cr.execute(
+            SQL(
+                "SELECT waybill_id, partner_id FROM logistics_waybill_notify_muted_rel "
+                "WHERE waybill_id = ANY(%s)",
+                self.ids,
+            )
+        )
+        return set(self.env.cr.fetchall())
 
     @api.model
     def _flag_for_detection(self, waybill_ids):

@@ -155,6 +155,19 @@ class ResConfigSettings(models.TransientModel):
         help="ID numbers of a receipt are erased this many days after it was "
         "handed over; the masked form is kept (PIPL Art. 19).",
     )
+    logistics_notify_enabled = fields.Boolean(
+        string="Tell Customers of Their Parcels",
+        compute="_compute_logistics_notify_enabled",
+        inverse="_inverse_logistics_notify_enabled",
+        help="Off: no customer is told of any milestone.",
+    )
+    logistics_notify_max_age_days = fields.Integer(
+        string="Tell of Scans up to (days)",
+        default=7,
+        config_parameter="logistics_followup.notify_max_age_days",
+        help="Customers are not told of scans older than this (a late import "
+        "of old tracking data stays silent).",
+    )
     logistics_team_id = fields.Many2one(
         related="company_id.logistics_team_id", readonly=False
     )
@@ -172,3 +185,15 @@ class ResConfigSettings(models.TransientModel):
         help="Chases overdue receipts that have no clerk of their own. Empty: "
         "the company's first receipt clerk.",
     )
+
+    def _compute_logistics_notify_enabled(self):
+        enabled = self.env["logistics.notification"]._enabled()
+        for settings in self:
+            settings.logistics_notify_enabled = enabled
+
+    def _inverse_logistics_notify_enabled(self):
+        for settings in self:
+            self.env["ir.config_parameter"].sudo().set_param(
+                "logistics_followup.notify_enabled",
+                "1" if settings.logistics_notify_enabled else "0",
+            )

@@ -124,7 +124,7 @@ class TestWebClient(HttpCase):
         self.authenticate("lf_web_portal", "lf_web_portal")
         response = self.url_open(f"/my/ticket/{self.ticket.id}")
         self.assertEqual(response.status_code, 200)
-        self.assertIn(f"<span>{self.ticket.id}</span>", response.text)
+        self.assertIn(f"<span>{self.ticket.id:,}</span>", response.text)
         self.assertNotIn("13900139000", response.text)
 
     def test_clerk_and_supervisor_screens(self):
@@ -182,3 +182,34 @@ class TestWebClient(HttpCase):
             "lf_web_customer",
         )
         self.assert_renders("/parcel/track", ["input[name=last4]"], None)
+
+    def test_portal_notification_preferences(self):
+        """The customer's notification choices in the browser: the page
+        lists the milestones, one is switched off and saved."""
+        portal = new_test_user(self.env, "lf_web_notify", groups="base.group_portal")
+        # the box unticked as a person does, the form posted as the browser
+        # posts it (a navigation would end the test script)
+        self.browser_js(
+            "/my/parcel-notifications",
+            """
+            (async () => {
+                const box = document.querySelector(
+                    "input[name=milestone_out_for_delivery]:checked");
+                if (!box) { throw new Error("milestone not listed as on"); }
+                box.click();
+                const form = box.closest("form");
+                const response = await fetch(form.action, {
+                    method: "POST", body: new FormData(form)});
+                const text = await response.text();
+                if (!text.includes("alert-success")) {
+                    throw new Error("choices not saved");
+                }
+                console.log("test successful");
+            })();
+            """,
+            login="lf_web_notify",
+            timeout=90,
+        )
+        choices = portal.partner_id._logistics_notify_choices()
+        self.assertFalse(choices[(portal.partner_id.id, "out_for_delivery")])
+        self.assertTrue(choices[(portal.partner_id.id, "delivered")])
