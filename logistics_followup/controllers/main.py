@@ -100,7 +100,7 @@ class LogisticsWebhookController(http.Controller):
         result = (
             request.env["logistics.tracking.event"]
             .sudo()
-            .ingest(rows, source="webhook")
+            .ingest(rows, source="webhook", courier=courier.code)
         )
         return self._json(result)
 
@@ -141,7 +141,9 @@ class LogisticsWebhookController(http.Controller):
                 push.number, old, courier
             )
         rows = [dict(row, courier=courier.code) for row in push.rows]
-        result = env["logistics.tracking.event"].ingest(rows, source="kuaidi100")
+        result = env["logistics.tracking.event"].ingest(
+            rows, source="kuaidi100", courier=courier.code
+        )
         if push.stop_reason:
             env["logistics.waybill"].search(
                 [

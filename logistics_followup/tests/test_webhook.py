@@ -152,6 +152,27 @@ class TestWebhook(HttpCase):
         self.assertEqual(result["accepted"], 1)
         self.assertEqual([r["index"] for r in result["rejected"]], [1, 2])
 
+    def test_other_couriers_rows_rejected(self):
+        """Issue 11 item 3: SF's signature writes SF's rows only; a row of
+        another courier (given, or guessed from a blank) is rejected alone."""
+        zto_number = "73190553102532"  # a ZTO format only
+        response = self.post(
+            {
+                "events": [
+                    event(),
+                    event(waybill=zto_number, courier="ZTO"),
+                    event(waybill=zto_number, courier=" "),
+                ]
+            }
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        result = response.json()
+        self.assertEqual(result["accepted"], 1)
+        self.assertEqual([r["index"] for r in result["rejected"]], [1, 2])
+        self.assertFalse(
+            self.env["logistics.waybill"].search([("number", "=", zto_number)])
+        )
+
     def kuaidi100(self, param, salt="salty"):
         text = json.dumps(param, ensure_ascii=False)
         return self.url_open(
