@@ -684,3 +684,97 @@ class TestIngestConcurrency(TransactionCase):
                     "DELETE FROM logistics_waybill WHERE number = ANY(%s)", [numbers]
                 )
                 cr.commit()  # pylint: disable=invalid-commit
+
+    def test_concurrent_jobs_without_retry(self):
+        """Issue 11 item 5: three background jobs (no ``retrying`` around
+        them, as crons and queue jobs run) ingest overlapping batches on
+        their own connections, every snapshot taken before any commit: no
+        event is lost, none is stored twice, no error reaches a job."""
+        dbname = self.env.cr.dbname
+        base = time.time_ns() % 10**12
+        numbers = [f"SF8{base + i:012d}" for i in range(3)]
+        times = [f"2026-11-{10 + day:02d}T08:00:00+08:00" for day in range(12)]
+
+        def rows(indexes):
+            return [
+                {
+                    "waybill": number,
+                    "courier": "SF",
+                    "time": times[i],
+                    "status": "0" if i < 11 else "301",
+                    "place": f"站点{i}",
+                }
+                for number in numbers
+                for i in indexes
+            ]
+
+        # each job: two batches, each committed; every batch overlaps others
+        jobs = {
+            "a": [rows(range(0, 4)), rows(range(4, 8))],
+            "b": [rows(range(2, 6)), rows(range(6, 10))],
+            "c": [rows(range(4, 8)), rows(range(8, 12))],
+        }
+        barrier = threading.Barrier(len(jobs))
+        results, errors = {}, []
+
+        def job(name):
+            try:
+                with closing(sql_db.db_connect(dbname).cursor()) as cr:
+                    env = self._real_env(cr)
+                    for batch in jobs[name]:
+                        cr.execute("SELECT 1")  # the snapshot: before any commit
+                        if not results.get(name):
+                            barrier.wait(timeout=30)
+                        result = env["logistics.tracking.event"].ingest(batch)
+                        results.setdefault(name, []).append(result)
+                        cr.commit()  # pylint: disable=invalid-commit
+            except Exception as exc:  # reported by the assertion below
+                errors.append(exc)
+
+        Event = event_module.LogisticsTrackingEvent
+        apart = Event._ingest_store_apart
+        calls = []
+
+        def counted(self, *args):
+            calls.append(1)
+            return apart(self, *args)
+
+        threads = [threading.Thread(target=job, args=(n,)) for n in jobs]
+        registry = self.registry
+        with (
+            patch("odoo.orm.environments.Registry", lambda _db_name: registry),
+            patch.object(Event, "_ingest_store_apart", counted),
+            mute_logger("odoo.sql_db"),
+        ):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        self.assertFalse(any(t.is_alive() for t in threads), "a job hung")
+        try:
+            self.assertEqual(errors, [], "an error reached a job")
+            # the snapshots predate the first commit: the conflicts happened
+            self.assertTrue(calls, "no concurrent conflict was provoked")
+            done = [r for name in jobs for r in results[name]]
+            self.assertEqual(len(done), 6)
+            self.assertEqual(sum(r["accepted"] for r in done), 3 * 12)
+            self.assertEqual(
+                sum(r["accepted"] + r["duplicates"] for r in done), 3 * 4 * 6
+            )
+            with closing(sql_db.db_connect(dbname).cursor()) as cr:
+                cr.execute(
+                    "SELECT w.number, count(e.id), count(DISTINCT e.dedup_key), "
+                    "min(w.state) FROM logistics_waybill w "
+                    "JOIN logistics_tracking_event e ON e.waybill_id = w.id "
+                    "WHERE w.number = ANY(%s) GROUP BY w.number ORDER BY 1",
+                    [numbers],
+                )
+                self.assertEqual(
+                    cr.fetchall(), [(n, 12, 12, "delivered") for n in numbers]
+                )
+        finally:
+            with closing(sql_db.db_connect(dbname).cursor()) as cr:
+                cr.execute(
+                    "DELETE FROM logistics_waybill WHERE number = ANY(%s)", [numbers]
+                )
+                cr.commit()  # pylint: disable=invalid-commit
