@@ -193,10 +193,15 @@ class LogisticsTrackingEvent(models.Model):
                 accepted, duplicates, more_rejected = self._ingest_store(
                     parsed, source, batch.key, courier
                 )
-        except CONCURRENCY_ERRORS:
-            accepted, duplicates, more_rejected = self._ingest_store_apart(
-                parsed, source, batch.key, courier
-            )
+        except CONCURRENCY_ERRORS as error:
+            try:
+                accepted, duplicates, more_rejected = self._ingest_store_apart(
+                    parsed, source, batch.key, courier
+                )
+            except psycopg2.errors.LockNotAvailable:
+                # the caller's own transaction holds a lock on these
+                # waybills: only its own retry (Odoo's HTTP layer) can help
+                raise error from None
         rejected += more_rejected
         return {
             "accepted": accepted,
@@ -230,8 +235,9 @@ class LogisticsTrackingEvent(models.Model):
             try:
                 with closing(sql_db.db_connect(dbname).cursor()) as cr:
                     # never wait forever on a lock the caller's own
-                    # transaction holds
-                    cr.execute("SET LOCAL lock_timeout = '30s'")
+                    # transaction holds (ingest then re-raises the
+                    # caller's serialization failure)
+                    cr.execute("SET LOCAL lock_timeout = '10s'")
                     result = self.with_env(self.env(cr=cr))._ingest_store(
                         parsed, source, key_for, courier
                     )
