@@ -25,6 +25,8 @@ CONCURRENCY_ERRORS = (
 )
 #: attempts of the write step in a transaction of its own
 INGEST_TRIES = 6
+#: how long that transaction waits for a waybill's lock
+INGEST_LOCK_TIMEOUT = "10s"
 
 
 # A batch sends thousands of numbers and ids: psycopg2 adapts a Python list
@@ -237,7 +239,7 @@ class LogisticsTrackingEvent(models.Model):
                     # never wait forever on a lock the caller's own
                     # transaction holds (ingest then re-raises the
                     # caller's serialization failure)
-                    cr.execute("SET LOCAL lock_timeout = '10s'")
+                    cr.execute(SQL("SET LOCAL lock_timeout = %s", INGEST_LOCK_TIMEOUT))
                     result = self.with_env(self.env(cr=cr))._ingest_store(
                         parsed, source, key_for, courier
                     )

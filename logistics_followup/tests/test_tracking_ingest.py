@@ -778,3 +778,64 @@ class TestIngestConcurrency(TransactionCase):
                     "DELETE FROM logistics_waybill WHERE number = ANY(%s)", [numbers]
                 )
                 cr.commit()  # pylint: disable=invalid-commit
+
+    def test_caller_holding_the_locks_gets_its_serialization_failure(self):
+        """When the caller's own transaction holds a lock on one of the
+        waybills, the write step cannot run apart: ingest re-raises the
+        serialization failure, which the caller's retry (Odoo's HTTP layer)
+        handles, instead of waiting on itself."""
+        dbname = self.env.cr.dbname
+        base = time.time_ns() % 10**12
+        numbers = [f"SF7{base + i:012d}" for i in range(2)]
+
+        def rows(day, which=numbers):
+            return [
+                {
+                    "waybill": number,
+                    "courier": "SF",
+                    "time": f"2026-11-{day}T08:00:00+08:00",
+                    "status": "0",
+                }
+                for number in which
+            ]
+
+        registry = self.registry
+        with (
+            patch("odoo.orm.environments.Registry", lambda _db_name: registry),
+            patch.object(event_module, "INGEST_LOCK_TIMEOUT", "200ms"),
+            mute_logger("odoo.sql_db"),
+            closing(sql_db.db_connect(dbname).cursor()) as caller,
+            closing(sql_db.db_connect(dbname).cursor()) as other,
+        ):
+            try:
+                setup = self._real_env(other)
+                setup["logistics.tracking.event"].ingest(rows(10))
+                other.commit()  # pylint: disable=invalid-commit
+                # the caller's snapshot, and a lock of its own on the first
+                caller.execute(
+                    "UPDATE logistics_waybill SET write_date = write_date "
+                    "WHERE number = %s",
+                    [numbers[0]],
+                )
+                # a concurrent commit on the second waybill
+                setup["logistics.tracking.event"].ingest(rows(11, numbers[1:]))
+                other.commit()  # pylint: disable=invalid-commit
+                env = self._real_env(caller)
+                with self.assertRaises(psycopg2.errors.SerializationFailure):
+                    env["logistics.tracking.event"].ingest(rows(12))
+                caller.rollback()
+                other.execute(
+                    "SELECT count(*) FROM logistics_tracking_event e "
+                    "JOIN logistics_waybill w ON w.id = e.waybill_id "
+                    "WHERE w.number = ANY(%s)",
+                    [numbers],
+                )
+                # nothing of the failed call was committed
+                self.assertEqual(other.fetchone()[0], 3)
+            finally:
+                caller.rollback()
+                other.rollback()
+                other.execute(
+                    "DELETE FROM logistics_waybill WHERE number = ANY(%s)", [numbers]
+                )
+                other.commit()  # pylint: disable=invalid-commit
