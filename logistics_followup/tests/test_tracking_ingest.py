@@ -25,6 +25,16 @@ from .common import LogisticsCommon
 NUMBER = "SF3299150988269"
 
 
+# one parcel's flow: (time, status, place, description)
+FLOW = [
+    ("2026-11-10T09:00:00+08:00", "1", "深圳宝安", "已揽收"),
+    ("2026-11-10T21:00:00+08:00", "0", "深圳转运中心", "已发出"),
+    ("2026-11-11T06:00:00+08:00", "0", "杭州转运中心", "已到达"),
+    ("2026-11-11T08:00:00+08:00", "5", "杭州西湖网点", "派送中"),
+    ("2026-11-11T10:30:00+08:00", "301", "杭州西湖网点", "本人签收"),
+]
+
+
 def sf_number(serial):
     return f"SF{serial:013d}"
 
@@ -37,13 +47,7 @@ class TestTrackingIngest(LogisticsCommon):
         cls.Event = cls.env["logistics.tracking.event"]
         cls.Waybill = cls.env["logistics.waybill"]
         cls.counter = itertools.count(1)
-        cls.flow = [
-            ("2026-11-10T09:00:00+08:00", "1", "深圳宝安", "已揽收"),
-            ("2026-11-10T21:00:00+08:00", "0", "深圳转运中心", "已发出"),
-            ("2026-11-11T06:00:00+08:00", "0", "杭州转运中心", "已到达"),
-            ("2026-11-11T08:00:00+08:00", "5", "杭州西湖网点", "派送中"),
-            ("2026-11-11T10:30:00+08:00", "301", "杭州西湖网点", "本人签收"),
-        ]
+        cls.flow = FLOW
 
     def rows(self, number, flow=None):
         return [
@@ -372,7 +376,7 @@ class TestIngestCompanies(LogisticsCommon):
         )
         cls.Event = cls.env["logistics.tracking.event"]
         cls.Waybill = cls.env["logistics.waybill"]
-        cls.flow = TestTrackingIngest.flow
+        cls.flow = FLOW
 
     rows = TestTrackingIngest.rows
 
@@ -483,6 +487,44 @@ class TestIngestCompanies(LogisticsCommon):
         self.assertEqual(waybill_a.state, "in_transit")
         self.assertEqual(self.waybill(self.company_b).state, "delivered")
 
+    def test_manual_entry_reaches_the_forms_waybill_only(self):
+        """A user of both companies enters a scan on B's waybill: A's
+        waybill of the same number gets nothing."""
+        both = new_test_user(
+            self.env,
+            "lf_agent_ab",
+            groups="logistics_followup.group_logistics_agent",
+            company_id=self.company_a.id,
+            company_ids=[Command.set((self.company_a | self.company_b).ids)],
+        )
+        waybills = self.Waybill.create(
+            [
+                {"number": NUMBER, "courier_id": self.courier_sf.id},
+                {
+                    "number": NUMBER,
+                    "courier_id": self.courier_sf.id,
+                    "company_id": self.company_b.id,
+                },
+            ]
+        )
+        env = self.env(
+            user=both,
+            context=dict(
+                self.env.context,
+                allowed_company_ids=(self.company_a | self.company_b).ids,
+            ),
+        )
+        env["logistics.tracking.event.add"].create(
+            {
+                "waybill_id": waybills[1].id,
+                "state": "picked_up",
+                "place": "深圳宝安",
+            }
+        ).action_add()
+        self.assertFalse(waybills[0].event_ids)
+        self.assertEqual(len(waybills[1].event_ids), 1)
+        self.assertEqual(waybills[1].state, "picked_up")
+
     def test_number_unique_per_company(self):
         waybill_a = self.Waybill.create(
             {"number": NUMBER, "courier_id": self.courier_sf.id}
@@ -514,7 +556,7 @@ class TestIngestCourierScope(LogisticsCommon):
         cls.Event = cls.env["logistics.tracking.event"].sudo()
         cls.Waybill = cls.env["logistics.waybill"]
         cls.courier_zto = cls.env.ref("logistics_followup.courier_zto")
-        cls.flow = TestTrackingIngest.flow
+        cls.flow = FLOW
 
     rows = TestTrackingIngest.rows
 
