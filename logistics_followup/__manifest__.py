@@ -24,6 +24,7 @@
         "views/delivery_carrier_views.xml",
         "views/logistics_waybill_views.xml",
         "views/logistics_status_mapping_views.xml",
+        "views/logistics_tracking_dead_letter_views.xml",
         "views/logistics_transit_time_views.xml",
         "views/stock_picking_views.xml",
         "views/logistics_delivery_area_views.xml",

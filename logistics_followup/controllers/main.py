@@ -94,13 +94,14 @@ class LogisticsWebhookController(http.Controller):
             rows = webhook_core.parse_events_body(body)
         except webhook_core.WebhookError as exc:
             return self._error(exc.code)
-        for row in rows:
-            if isinstance(row, dict) and not row.get("courier"):
-                row["courier"] = courier.code
-        result = (
-            request.env["logistics.tracking.event"]
-            .sudo()
-            .ingest(rows, source="webhook")
+        rows = webhook_core.with_courier(rows, courier.code)
+        env = request.env(su=True)
+        result = env["logistics.tracking.event"].ingest(
+            rows, source="webhook", courier=courier.code
+        )
+        # acknowledged with the rejected rows listed: kept for a replay too
+        env["logistics.tracking.dead.letter"]._record(
+            "webhook", courier, body.decode("utf-8-sig"), rows, result
         )
         return self._json(result)
 
@@ -141,7 +142,12 @@ class LogisticsWebhookController(http.Controller):
                 push.number, old, courier
             )
         rows = [dict(row, courier=courier.code) for row in push.rows]
-        result = env["logistics.tracking.event"].ingest(rows, source="kuaidi100")
+        result = env["logistics.tracking.event"].ingest(
+            rows, source="kuaidi100", courier=courier.code
+        )
+        env["logistics.tracking.dead.letter"]._record(
+            "kuaidi100", courier, param, rows, result
+        )
         if push.stop_reason:
             env["logistics.waybill"].search(
                 [
@@ -151,4 +157,8 @@ class LogisticsWebhookController(http.Controller):
             ).write({"tracking_stop_reason": push.stop_reason})
         if result["rejected"]:
             _logger.info("kuaidi100 push %s: %s", push.number, result["rejected"])
-        return self._json(webhook_core.KUAIDI100_ACK)
+        return self._json(
+            webhook_core.kuaidi100_answer(
+                result["accepted"] + result["duplicates"], len(result["rejected"])
+            )
+        )

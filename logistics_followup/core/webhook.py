@@ -42,6 +42,7 @@ __all__ = [
     "WEBHOOK_ERROR_CODES",
     "Kuaidi100Push",
     "WebhookError",
+    "kuaidi100_answer",
     "kuaidi100_error",
     "kuaidi100_sign",
     "parse_events_body",
@@ -50,6 +51,7 @@ __all__ = [
     "status_for",
     "verify_kuaidi100",
     "verify_signature",
+    "with_courier",
 ]
 
 #: Header names of our own webhook.
@@ -353,6 +355,31 @@ def kuaidi100_error(message: str) -> dict:
     return {"result": False, "returnCode": "500", "message": message}
 
 
+def kuaidi100_answer(stored: int, rejected: int) -> dict:
+    """The answer to a verified, parsed push whose rows went to ingest:
+    ``stored`` rows were recorded (new or already known), ``rejected`` were
+    not. :data:`KUAIDI100_ACK` once something is stored or there was nothing
+    to store; ``kuaidi100_error("rows_rejected")`` when every row was
+    rejected, so that Kuaidi100 resends it (a mapping fixed meanwhile stores
+    it then). A partly stored push is acknowledged: its rejected rows are
+    kept aside by the caller for an administrator to replay."""
+    if rejected and not stored:
+        return kuaidi100_error("rows_rejected")
+    return KUAIDI100_ACK
+
+
+def with_courier(rows: list, code: str) -> list:
+    """The rows of a courier's own webhook: a row without a courier (missing,
+    empty or blank) is that courier's. Rows that are not objects are left for
+    the ingest service to reject."""
+    for row in rows:
+        if isinstance(row, dict):
+            courier = row.get("courier")
+            if courier is None or (isinstance(courier, str) and not courier.strip()):
+                row["courier"] = code
+    return rows
+
+
 def kuaidi100_sign(param: str, salt: str) -> str:
     """Upper-case hex MD5 of ``param + salt``, as Kuaidi100 sends it."""
     # MD5 is Kuaidi100's choice, not ours; it is not used as a security
@@ -501,6 +528,8 @@ def parse_kuaidi100_result(last: object, field: str = "lastResult"):
         data = []
     if not isinstance(data, list):
         raise WebhookError("data_not_list")
+    if len(data) > MAX_EVENTS:
+        raise WebhookError("too_many_events", max=MAX_EVENTS)
     rows = [_row(index, item, number, state) for index, item in enumerate(data)]
     return number, company, state, rows
 
@@ -514,8 +543,10 @@ def parse_kuaidi100_push(param: str) -> Kuaidi100Push:
     ``status_invalid`` (params: value), ``last_result_missing``,
     ``number_missing``, ``data_not_list``, ``data_item_invalid`` (params:
     index, and field for a wrong-typed field of an item), ``field_invalid``
-    (params: field). Optional fields may be missing; present fields must have
-    the documented type. Check the signature first (:func:`verify_kuaidi100`).
+    (params: field), ``too_many_events`` (params: max; more than
+    :data:`MAX_EVENTS` items, as for the courier webhook). Optional fields
+    may be missing; present fields must have the documented type. Check
+    the signature first (:func:`verify_kuaidi100`).
     """
     if isinstance(param, str) and len(param) > MAX_BODY:
         raise WebhookError("body_too_large", max=MAX_BODY)

@@ -5,6 +5,7 @@ from . import logistics_courier_number_rule
 from . import delivery_carrier
 from . import logistics_waybill
 from . import logistics_tracking_event
+from . import logistics_tracking_dead_letter
 from . import logistics_status_mapping
 from . import stock_picking
 from . import res_config_settings

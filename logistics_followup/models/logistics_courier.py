@@ -235,7 +235,9 @@ class LogisticsCourier(models.Model):
                     break
                 rows = getattr(courier, f"_pull_{courier.pull_adapter}")(waybills)
                 if rows:
-                    self.env["logistics.tracking.event"].ingest(rows, source="pull")
+                    self.env["logistics.tracking.event"].ingest(
+                        rows, source="pull", courier=courier.code
+                    )
                 # pulled waybills are not due again for 30 minutes: the loop ends
                 waybills._mark_pulled()
                 remaining_time = self.env["ir.cron"]._commit_progress(len(waybills))

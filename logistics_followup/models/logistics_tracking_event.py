@@ -1,10 +1,14 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
+import random
+import time
+from contextlib import closing
 
 import psycopg2
+import psycopg2.errors
 
-from odoo import api, fields, models
+from odoo import api, fields, models, sql_db
 from odoo.tools import SQL
 
 from ..core import notify as notify_core
@@ -13,6 +17,17 @@ from ..core import waybill as waybill_core
 from .logistics_waybill import SIGNED_BY_SELECTION, STATE_SELECTION
 
 DEFAULT_TZ = "Asia/Shanghai"
+
+# what a concurrent ingest of the same waybills raises under REPEATABLE READ
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.UniqueViolation,
+)
+#: attempts of the write step in a transaction of its own
+INGEST_TRIES = 6
+#: how long that transaction waits for a waybill's lock
+INGEST_LOCK_TIMEOUT = "10s"
 
 
 # A batch sends thousands of numbers and ids: psycopg2 adapts a Python list
@@ -86,8 +101,11 @@ class LogisticsTrackingEvent(models.Model):
     )
     dedup_key = fields.Char(required=True, readonly=True)
 
+    # an event once per company (the same parcel may be tracked by two
+    # companies, each with its own waybill): also the look-up of
+    # ingest's de-duplication before creating a waybill
     _dedup_key_uniq = models.Constraint(
-        "UNIQUE(dedup_key)", "This tracking event was already recorded."
+        "UNIQUE(company_id, dedup_key)", "This tracking event was already recorded."
     )
     _waybill_time_idx = models.Index("(waybill_id, event_time DESC, state_rank DESC)")
 
@@ -114,7 +132,7 @@ class LogisticsTrackingEvent(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def ingest(self, rows, source="api"):
+    def ingest(self, rows, source="api", courier=None):
         """Record tracking events from any source (R-WB-3).
 
         :param rows: list of dicts ``{waybill, courier, time, place, status,
@@ -124,12 +142,31 @@ class LogisticsTrackingEvent(models.Model):
             is one of our states, a Kuaidi100 / AfterShip code or a Chinese
             status word.
         :param source: one of the ``source`` selection values
+        :param courier: code of the courier the source speaks for (a
+            courier's webhook): a row of any other courier, given or guessed
+            from the number, is rejected (``courier_mismatch``)
         :returns: ``{"accepted": int, "duplicates": int, "rejected":
             [{"index": int, "reason": str}]}``
 
         Valid rows are kept even when others are rejected; the same rows
         again add nothing; the final state does not depend on the order in
         which events arrive. A bounded number of SQL statements per batch.
+
+        Companies: a waybill is unique per number, courier and company, and
+        an event per company and dedup key. A user (import, manual entry,
+        RPC) reaches the waybills of his active companies only
+        (``env.companies``): a number known only to another company is, for
+        him, an unknown number (created in his current company, counted
+        like any new one). The superuser (webhooks, Kuaidi100, pull crons)
+        reaches every company: a courier's scan is a fact about the parcel
+        and goes to every company's waybill of that number and courier; an
+        unknown number is created in ``env.company``.
+
+        Safe to call concurrently from anywhere (crons, jobs): the writes run
+        in a savepoint; when a concurrent transaction wrote the same
+        waybills first (serialization failure), they run again in a
+        transaction of their own, committed, retried (see
+        :meth:`_ingest_store_apart`).
         """
         self.check_access("create")
         if source not in dict(self._fields["source"].selection):
@@ -151,10 +188,24 @@ class LogisticsTrackingEvent(models.Model):
                 rejected.append((index, error.code, error.params))
         if not isinstance(rows, list):
             rejected.append((0, "not_a_list", {}))
+        if courier:
+            courier = str(courier).strip().upper()
 
-        resolved, more_rejected = self._ingest_resolve_waybills(parsed)
+        try:
+            with self.env.cr.savepoint():
+                accepted, duplicates, more_rejected = self._ingest_store(
+                    parsed, source, batch.key, courier
+                )
+        except CONCURRENCY_ERRORS as error:
+            try:
+                accepted, duplicates, more_rejected = self._ingest_store_apart(
+                    parsed, source, batch.key, courier
+                )
+            except psycopg2.errors.LockNotAvailable:
+                # the caller's own transaction holds a lock on these
+                # waybills: only its own retry (Odoo's HTTP layer) can help
+                raise error from None
         rejected += more_rejected
-        accepted, duplicates = self._ingest_insert(resolved, source, batch.key)
         return {
             "accepted": accepted,
             "duplicates": duplicates,
@@ -164,11 +215,70 @@ class LogisticsTrackingEvent(models.Model):
             ],
         }
 
-    def _ingest_resolve_waybills(self, parsed):
-        """Attach each parsed row to a waybill id, creating unknown waybills
-        when the setting allows it. Returns ``([(row, waybill_id, company_id,
-        courier_code)], rejected)``."""
+    def _ingest_store(self, parsed, source, key_for, courier=None):
+        """The writes of :meth:`ingest`: waybills, events, recompute.
+        Returns ``(accepted, duplicates, rejected)``."""
+        resolved, rejected, dropped = self._ingest_resolve_waybills(
+            parsed, key_for, courier
+        )
+        accepted, duplicates = self._ingest_insert(resolved, source, key_for)
+        return accepted, duplicates + dropped, rejected
+
+    def _ingest_store_apart(self, parsed, source, key_for, courier=None):
+        """:meth:`_ingest_store` after a serialization failure: the caller's
+        snapshot predates a concurrent commit on the same waybills and can
+        never write them, so the step runs in a transaction of its own (a
+        fresh snapshot), committed, retried with a random back-off. Events
+        are idempotent (a replay adds nothing), so committing them ahead of
+        the caller is safe; the caller's transaction keeps everything else.
+        Its own cursor, not ``registry.cursor()``: the latter is the test
+        cursor in test mode."""
+        dbname = self.env.cr.dbname
+        for attempt in range(INGEST_TRIES):
+            try:
+                with closing(sql_db.db_connect(dbname).cursor()) as cr:
+                    # never wait forever on a lock the caller's own
+                    # transaction holds (ingest then re-raises the
+                    # caller's serialization failure)
+                    cr.execute(SQL("SET LOCAL lock_timeout = %s", INGEST_LOCK_TIMEOUT))
+                    result = self.with_env(self.env(cr=cr))._ingest_store(
+                        parsed, source, key_for, courier
+                    )
+                    # its own transaction: the whole point of this step
+                    cr.commit()  # pylint: disable=invalid-commit
+            except CONCURRENCY_ERRORS:
+                if attempt == INGEST_TRIES - 1:
+                    raise
+                time.sleep(random.uniform(0.0, 0.05 * 2**attempt))
+                continue
+            # the caller's cache may hold the waybills' old values
+            self.env.invalidate_all()
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _ingest_scope(self):
+        """Companies whose waybills this call may reach: all for the
+        superuser (machine sources), else the user's active companies."""
+        return None if self.env.su else self.env.companies.ids
+
+    def _ingest_resolve_waybills(self, parsed, key_for=None, courier=None):
+        """Attach each parsed row to its waybills (one per company in scope,
+        see :meth:`ingest`), creating unknown waybills when the setting
+        allows it and the row adds an event. Returns ``([(index, row,
+        waybill_id, company_id, courier_code)], rejected, dropped)`` where
+        ``dropped`` counts the rows of unknown waybills that are already
+        recorded (R-WB-3: after a courier correction, the old courier's row
+        again creates nothing)."""
+        if key_for is None:
+
+            def key_for(row, courier_code):
+                return row.key_for(courier_code)
+
         Courier = self.env["logistics.courier"].sudo()
+        scope = self._ingest_scope()
+        company_filter = (
+            SQL("") if scope is None else SQL("AND w.company_id = ANY(%s)", scope)
+        )
         rejected = []
         couriers = Courier.search([])
         by_code = {courier.code: courier for courier in couriers}
@@ -185,8 +295,9 @@ class LogisticsTrackingEvent(models.Model):
                 SQL(
                     "SELECT w.number, c.code FROM logistics_waybill w "
                     "JOIN logistics_courier c ON c.id = w.courier_id "
-                    "WHERE w.number = ANY(%s) ORDER BY w.id",
+                    "WHERE w.number = ANY(%s) %s ORDER BY w.id",
                     _varchar_array(numbers_without),
+                    company_filter,
                 )
             )
             for number, code in self.env.cr.fetchall():
@@ -209,6 +320,11 @@ class LogisticsTrackingEvent(models.Model):
                         (index, "courier_undetermined", {"number": row.number})
                     )
                     continue
+            if courier and code != courier:
+                rejected.append(
+                    (index, "courier_mismatch", {"courier": code, "expected": courier})
+                )
+                continue
             courier_id = id_by_code.get(code)
             if not courier_id:
                 rejected.append((index, "courier_unknown", {"courier": code}))
@@ -235,27 +351,64 @@ class LogisticsTrackingEvent(models.Model):
             keyed.append((index, row, code, courier_id))
 
         pairs = sorted({(row.number, courier_id) for _i, row, _c, courier_id in keyed})
-        ids = self._ingest_waybill_ids(pairs)
+        ids = self._ingest_waybill_ids(pairs, company_filter)
+        dropped = 0
+        missing = {pair for pair in pairs if pair not in ids}
+        if missing:
+            # de-duplicate before creating: a row whose event the creating
+            # company already has (under another courier since a correction)
+            # creates no waybill
+            company = self.env.company.id
+            keys = {
+                index: key_for(row, code)
+                for index, row, code, courier_id in keyed
+                if (row.number, courier_id) in missing
+            }
+            self.flush_model()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT dedup_key FROM logistics_tracking_event "
+                    "WHERE company_id = %s AND dedup_key = ANY(%s)",
+                    company,
+                    _varchar_array(set(keys.values())),
+                )
+            )
+            recorded = {key for (key,) in self.env.cr.fetchall()}
+            if recorded:
+                kept = []
+                for entry in keyed:
+                    if keys.get(entry[0]) in recorded:
+                        dropped += 1
+                    else:
+                        kept.append(entry)
+                keyed = kept
+                missing = {
+                    (row.number, courier_id)
+                    for _i, row, _c, courier_id in keyed
+                    if (row.number, courier_id) in missing
+                }
         create_unknown = (
             self.env["ir.config_parameter"]
             .sudo()
             .get_param("logistics_followup.ingest_unknown_waybill", "create")
             != "reject"
         )
-        missing = [pair for pair in pairs if pair not in ids]
         if missing and create_unknown:
-            self._ingest_create_waybills(missing)
-            ids = self._ingest_waybill_ids(pairs)
+            self._ingest_create_waybills(sorted(missing))
+            ids = self._ingest_waybill_ids(pairs, company_filter)
         resolved = []
         for index, row, code, courier_id in keyed:
             found = ids.get((row.number, courier_id))
             if not found:
                 rejected.append((index, "waybill_unknown", {"number": row.number}))
                 continue
-            resolved.append((row, found[0], found[1], code))
-        return resolved, rejected
+            for waybill_id, company_id in found:
+                resolved.append((index, row, waybill_id, company_id, code))
+        return resolved, rejected, dropped
 
-    def _ingest_waybill_ids(self, pairs):
+    def _ingest_waybill_ids(self, pairs, company_filter=None):
+        """``{(number, courier_id): [(waybill_id, company_id)]}`` of the
+        waybills of ``pairs`` (in the companies of ``company_filter``)."""
         if not pairs:
             return {}
         self.env.cr.execute(
@@ -263,16 +416,22 @@ class LogisticsTrackingEvent(models.Model):
                 "SELECT w.number, w.courier_id, w.id, w.company_id "
                 "FROM logistics_waybill w "
                 "JOIN unnest(%s, %s) AS p(number, courier_id) "
-                "ON p.number = w.number AND p.courier_id = w.courier_id",
+                "ON p.number = w.number AND p.courier_id = w.courier_id "
+                "WHERE TRUE %s ORDER BY w.id",
                 _varchar_array(p[0] for p in pairs),
                 _int_array(p[1] for p in pairs),
+                company_filter or SQL(""),
             )
         )
-        return {(n, c): (wid, cid) for n, c, wid, cid in self.env.cr.fetchall()}
+        ids = {}
+        for number, courier_id, waybill_id, company_id in self.env.cr.fetchall():
+            ids.setdefault((number, courier_id), []).append((waybill_id, company_id))
+        return ids
 
     def _ingest_create_waybills(self, pairs):
-        """Create the waybills of unknown numbers in one statement; a
-        concurrent transaction creating the same ones is not an error."""
+        """Create the waybills of unknown numbers in the current company in
+        one statement; a concurrent transaction creating the same ones is
+        not an error."""
         self.env["logistics.waybill"].flush_model()
         self.env.cr.execute(
             SQL(
@@ -284,7 +443,7 @@ class LogisticsTrackingEvent(models.Model):
                 "now() at time zone 'UTC' "
                 "FROM unnest(%(numbers)s, %(couriers)s) "
                 "AS p(number, courier_id) "
-                "ON CONFLICT (number, courier_id) DO NOTHING",
+                "ON CONFLICT (number, courier_id, company_id) DO NOTHING",
                 company=self.env.company.id,
                 uid=self.env.uid,
                 numbers=_varchar_array(p[0] for p in pairs),
@@ -293,10 +452,13 @@ class LogisticsTrackingEvent(models.Model):
         )
 
     def _ingest_insert(self, resolved, source, key_for=None):
-        """Insert the events (ON CONFLICT on the dedup key) and recompute the
-        affected waybills. ``key_for(row, courier_code)`` is the dedup key of
-        a row (default: ``row.key_for(courier_code)``). Returns ``(accepted,
-        duplicates)``."""
+        """Insert the events (ON CONFLICT on company and dedup key) and
+        recompute the affected waybills. ``resolved`` holds ``(index, row,
+        waybill_id, company_id, courier_code)``, a row once per waybill it
+        reaches; ``key_for(row, courier_code)`` is the dedup key of a row
+        (default: ``row.key_for(courier_code)``). Returns ``(accepted,
+        duplicates)`` counted in rows: a row is accepted when one of its
+        waybills got its event."""
         if not resolved:
             return 0, 0
         if key_for is None:
@@ -307,11 +469,13 @@ class LogisticsTrackingEvent(models.Model):
         rank = tracking_core.STATE_RANK
         seen = set()
         values = []  # one tuple per event, in the order of _INGEST_COLUMNS
-        for row, waybill_id, company_id, courier_code in resolved:
+        rows = set()
+        for index, row, waybill_id, company_id, courier_code in resolved:
+            rows.add(index)
             key = key_for(row, courier_code)
-            if key in seen:
+            if (company_id, key) in seen:
                 continue
-            seen.add(key)
+            seen.add((company_id, key))
             values.append(
                 (
                     waybill_id,
@@ -341,16 +505,18 @@ class LogisticsTrackingEvent(models.Model):
             )
         )
         self._ingest_insert_events(values, source)
-        fresh = sorted({waybill_id for (waybill_id,) in self.env.cr.fetchall()})
-        accepted = self.env.cr.rowcount
+        inserted = self.env.cr.fetchall()
+        fresh = sorted({waybill_id for waybill_id, _key in inserted})
+        accepted = len({key for _waybill_id, key in inserted})
         # a waybill's state derives from its events only: those that got no
         # new event (duplicates) cannot change
         self._recompute_waybills(fresh)
-        # events that may decide a problem rule: the detection runs now
+        # events that may decide a problem rule: the detection runs now (in
+        # the transaction that did the writes, _ingest_store's)
         self.env["logistics.waybill"]._flag_for_detection(fresh)
         # milestones reached: the customers are told, after this transaction
         self._trigger_notifications(fresh)
-        return accepted, len(resolved) - accepted
+        return accepted, len(rows) - accepted
 
     _INGEST_COLUMNS = (
         "waybill_id",
@@ -368,9 +534,9 @@ class LogisticsTrackingEvent(models.Model):
     )
 
     def _ingest_insert_events(self, values, source):
-        """``INSERT ... ON CONFLICT (dedup_key) DO NOTHING RETURNING
-        waybill_id`` of the events ``values`` (tuples of ``_INGEST_COLUMNS``);
-        the caller fetches the returned rows.
+        """``INSERT ... ON CONFLICT (company_id, dedup_key) DO NOTHING
+        RETURNING waybill_id, dedup_key`` of the events ``values`` (tuples
+        of ``_INGEST_COLUMNS``); the caller fetches the returned rows.
 
         The rows reach the server by ``COPY`` into a session-local staging
         table (cheaper to format and to parse than one array parameter per
@@ -398,7 +564,8 @@ class LogisticsTrackingEvent(models.Model):
                     "%(signed_by)s::varchar[], %(status_raw)s::varchar[], "
                     "%(description)s::varchar[], %(operator)s::varchar[], "
                     "%(operator_phone)s::varchar[], %(dedup_key)s::varchar[]) AS e "
-                    "ON CONFLICT (dedup_key) DO NOTHING RETURNING waybill_id",
+                    "ON CONFLICT (company_id, dedup_key) DO NOTHING "
+                    "RETURNING waybill_id, dedup_key",
                     source=source,
                     **columns,
                 )
@@ -431,7 +598,8 @@ class LogisticsTrackingEvent(models.Model):
                 "event_time, place, state, state_rank, signed_by, status_raw, "
                 "description, operator, operator_phone, dedup_key, source) "
                 "SELECT e.*, %(source)s FROM logistics_tracking_event_stage AS e "
-                "ON CONFLICT (dedup_key) DO NOTHING RETURNING waybill_id",
+                "ON CONFLICT (company_id, dedup_key) DO NOTHING "
+                "RETURNING waybill_id, dedup_key",
                 source=source,
             )
         )
@@ -559,6 +727,12 @@ class LogisticsTrackingEvent(models.Model):
             "courier_invalid": self.env._("The courier code is not valid."),
             "courier_unknown": self.env._(
                 "Unknown courier %(courier)s.", courier=params.get("courier", "")
+            ),
+            "courier_mismatch": self.env._(
+                "This source only sends events of courier %(expected)s, not of "
+                "%(courier)s.",
+                expected=params.get("expected", ""),
+                courier=params.get("courier", ""),
             ),
             "courier_undetermined": self.env._(
                 "No courier is given and none of the couriers' formats matches "

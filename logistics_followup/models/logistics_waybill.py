@@ -293,9 +293,11 @@ class LogisticsWaybill(models.Model):
         "the event-driven detection clears it.",
     )
 
+    # per company: two companies may track the same parcel, each with its
+    # own waybill (README, "Companies")
     _number_courier_uniq = models.Constraint(
-        "UNIQUE(number, courier_id)",
-        "This courier already has a waybill with this number.",
+        "UNIQUE(number, courier_id, company_id)",
+        "This courier already has a waybill with this number in this company.",
     )
     # the filters of the overdue search and of the tracking-stop cron
     _overdue_idx = models.Index(
@@ -549,12 +551,19 @@ class LogisticsWaybill(models.Model):
         if not result.valid:
             return self.browse()
         number = result.number
-        waybill = self.search(
-            [("number", "=", number), ("courier_id", "=", old_courier.id)]
+        # per company (a waybill is unique per number, courier and company):
+        # a company that already has the new courier's waybill keeps both
+        waybills = self.search(
+            [
+                ("number", "=", number),
+                ("courier_id", "in", [old_courier.id, new_courier.id]),
+            ]
         )
-        if waybill and not self.search_count(
-            [("number", "=", number), ("courier_id", "=", new_courier.id)]
-        ):
+        taken = {w.company_id for w in waybills if w.courier_id == new_courier}
+        moved = waybills.filtered(
+            lambda w: w.courier_id == old_courier and w.company_id not in taken
+        )
+        for waybill in moved:
             waybill.courier_id = new_courier
             waybill.message_post(
                 body=self.env._(
@@ -563,7 +572,7 @@ class LogisticsWaybill(models.Model):
                     new=new_courier.name,
                 )
             )
-        return waybill
+        return waybills.filtered(lambda w: w.courier_id == old_courier) | moved
 
     @api.model
     def _recompute_expected_dates(self, waybill_ids, unshipped_only=False):

@@ -45,10 +45,11 @@ class StockPicking(models.Model):
         existing = Waybill.search(
             [("number", "in", list({number for _p, _c, number in todo}))]
         )
-        by_key = {(w.number, w.courier_id.id): w for w in existing}
+        # a waybill is unique per number, courier and company
+        by_key = {(w.number, w.courier_id.id, w.company_id.id): w for w in existing}
         new_vals = {}
         for picking, courier, number in todo:
-            key = (number, courier.id)
+            key = (number, courier.id, picking.company_id.id)
             if key not in by_key and key not in new_vals:
                 new_vals[key] = picking._waybill_vals(courier, number)
         if new_vals:
@@ -56,7 +57,7 @@ class StockPicking(models.Model):
             by_key.update(zip(new_vals, created, strict=True))
         pickings_by_waybill = {}
         for picking, courier, number in todo:
-            waybill = by_key[(number, courier.id)]
+            waybill = by_key[(number, courier.id, picking.company_id.id)]
             pickings_by_waybill.setdefault(waybill, self.browse())
             pickings_by_waybill[waybill] |= picking
         for waybill, pickings in pickings_by_waybill.items():

@@ -98,6 +98,25 @@ class TestPull(LogisticsCommon):
             self.env["logistics.courier"]._cron_pull_tracking()
         self.assertEqual(len(calls), 1)
 
+    def test_pull_writes_its_couriers_rows_only(self):
+        """Issue 11 item 3: rows an adapter returns for another courier are
+        rejected, the courier's own rows stored."""
+        zto_number = "73190553102532"  # a ZTO format only
+        row = {
+            "waybill": NUMBER,
+            "courier": "SF",
+            "time": "2026-11-10T09:00:00+08:00",
+            "status": "1",
+        }
+        rows = [row, dict(row, waybill=zto_number, courier="ZTO")]
+        Courier = self.registry["logistics.courier"]
+        with patch.object(Courier, "_pull_kuaidi100", lambda self, waybills: rows):
+            self.env["logistics.courier"]._cron_pull_tracking()
+        self.assertEqual(len(self.waybill.event_ids), 1)
+        self.assertFalse(
+            self.env["logistics.waybill"].search([("number", "=", zto_number)])
+        )
+
     @mute_logger("odoo.addons.logistics_followup.models.logistics_courier")
     def test_refused_and_failed_queries_lose_nothing(self):
         answers = iter(

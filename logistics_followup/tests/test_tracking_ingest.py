@@ -1,18 +1,20 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
 import itertools
 import threading
 import time
 from contextlib import closing
 from unittest.mock import patch
 
+import psycopg2.errors
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from odoo import SUPERUSER_ID, api, sql_db
+from odoo import SUPERUSER_ID, Command, api, sql_db
 from odoo.exceptions import AccessError
 from odoo.service.model import retrying
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
 from ..core import tracking as tracking_core
@@ -21,6 +23,16 @@ from ..models import logistics_tracking_event as event_module
 from .common import LogisticsCommon
 
 NUMBER = "SF3299150988269"
+
+
+# one parcel's flow: (time, status, place, description)
+FLOW = [
+    ("2026-11-10T09:00:00+08:00", "1", "深圳宝安", "已揽收"),
+    ("2026-11-10T21:00:00+08:00", "0", "深圳转运中心", "已发出"),
+    ("2026-11-11T06:00:00+08:00", "0", "杭州转运中心", "已到达"),
+    ("2026-11-11T08:00:00+08:00", "5", "杭州西湖网点", "派送中"),
+    ("2026-11-11T10:30:00+08:00", "301", "杭州西湖网点", "本人签收"),
+]
 
 
 def sf_number(serial):
@@ -35,13 +47,7 @@ class TestTrackingIngest(LogisticsCommon):
         cls.Event = cls.env["logistics.tracking.event"]
         cls.Waybill = cls.env["logistics.waybill"]
         cls.counter = itertools.count(1)
-        cls.flow = [
-            ("2026-11-10T09:00:00+08:00", "1", "深圳宝安", "已揽收"),
-            ("2026-11-10T21:00:00+08:00", "0", "深圳转运中心", "已发出"),
-            ("2026-11-11T06:00:00+08:00", "0", "杭州转运中心", "已到达"),
-            ("2026-11-11T08:00:00+08:00", "5", "杭州西湖网点", "派送中"),
-            ("2026-11-11T10:30:00+08:00", "301", "杭州西湖网点", "本人签收"),
-        ]
+        cls.flow = FLOW
 
     def rows(self, number, flow=None):
         return [
@@ -341,6 +347,267 @@ class TestTrackingIngest(LogisticsCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestIngestCompanies(LogisticsCommon):
+    """Issue 11 item 2: a waybill is unique per number, courier and company;
+    a user's ingest reaches his companies' waybills only and learns nothing
+    of the others (R-WB-3 within each company)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a = cls.env.company
+        cls.company_a.partner_id.tz = "Asia/Shanghai"
+        cls.company_b = cls.env["res.company"].create({"name": "LF Company B"})
+        cls.company_b.partner_id.tz = "Asia/Shanghai"
+        group = "logistics_followup.group_logistics_agent"
+        cls.agent_a = new_test_user(
+            cls.env,
+            "lf_agent_a",
+            groups=group,
+            company_id=cls.company_a.id,
+            company_ids=[Command.set(cls.company_a.ids)],
+        )
+        cls.agent_b = new_test_user(
+            cls.env,
+            "lf_agent_b",
+            groups=group,
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
+        cls.Event = cls.env["logistics.tracking.event"]
+        cls.Waybill = cls.env["logistics.waybill"]
+        cls.flow = FLOW
+
+    rows = TestTrackingIngest.rows
+
+    def waybill(self, company, courier=None):
+        return self.Waybill.search(
+            [
+                ("number", "=", NUMBER),
+                ("company_id", "=", company.id),
+                ("courier_id", "=", (courier or self.courier_sf).id),
+            ]
+        )
+
+    def test_rpc_ingest_stays_in_the_users_company(self):
+        rows = self.rows(NUMBER)
+        result = self.Event.with_user(self.agent_a).ingest(rows[:3])
+        self.assertEqual(result, {"accepted": 3, "duplicates": 0, "rejected": []})
+        waybill_a = self.waybill(self.company_a)
+        self.assertEqual(waybill_a.state, "in_transit")
+        # B sends the same rows and the delivery: his own waybill, every row
+        # new to him (no duplicate count telling him that A has the parcel)
+        result = self.Event.with_user(self.agent_b).ingest(rows)
+        self.assertEqual(result, {"accepted": 5, "duplicates": 0, "rejected": []})
+        waybill_b = self.waybill(self.company_b)
+        self.assertEqual(waybill_b.state, "delivered")
+        self.assertEqual(waybill_b.event_ids.company_id, self.company_b)
+        self.assertEqual(len(waybill_b.event_ids), 5)
+        # A's waybill did not move
+        self.assertEqual(waybill_a.state, "in_transit")
+        self.assertEqual(len(waybill_a.event_ids), 3)
+        # duplicates are counted within the caller's company only
+        result = self.Event.with_user(self.agent_a).ingest(rows[2:])
+        self.assertEqual(result, {"accepted": 2, "duplicates": 1, "rejected": []})
+        self.assertEqual(waybill_a.state, "delivered")
+        # and each user sees his own waybill only
+        Waybill = self.env["logistics.waybill"]
+        self.assertEqual(
+            Waybill.with_user(self.agent_b).search([("number", "=", NUMBER)]),
+            waybill_b,
+        )
+        self.assertEqual(
+            Waybill.with_user(self.agent_a).search([("number", "=", NUMBER)]),
+            waybill_a,
+        )
+
+    def test_rows_without_courier_do_not_use_another_company(self):
+        """A row without a courier takes the courier of an existing waybill
+        of the user's companies only, not another company's."""
+        number = "786187979245"  # legacy: both an SF and a ZTO format
+        zto = self.env.ref("logistics_followup.courier_zto")
+        waybill_a = self.Waybill.create(
+            {"number": number, "courier_id": zto.id, "company_id": self.company_a.id}
+        )
+        row = dict(self.rows(number)[0], courier=None)
+        self.assertEqual(
+            self.Event.with_user(self.agent_a).ingest([row])["accepted"], 1
+        )
+        self.assertEqual(len(waybill_a.event_ids), 1)
+        self.assertEqual(
+            self.Event.with_user(self.agent_b).ingest([row])["accepted"], 1
+        )
+        waybill_b = self.Waybill.search(
+            [("number", "=", number), ("company_id", "=", self.company_b.id)]
+        )
+        # guessed from the formats as if A had no waybill: SF comes first
+        self.assertEqual(waybill_b.courier_id, self.courier_sf)
+        self.assertEqual(len(waybill_a.event_ids), 1)
+
+    def test_machine_sources_reach_every_company(self):
+        """The superuser (webhooks, Kuaidi100, pull) feeds every company's
+        waybill of the number and courier; rows are counted once."""
+        rows = self.rows(NUMBER)
+        self.Event.with_user(self.agent_a).ingest(rows[:1])
+        self.Event.with_user(self.agent_b).ingest(rows[:2])
+        result = self.Event.sudo().ingest(rows, source="webhook")
+        self.assertEqual(result, {"accepted": 4, "duplicates": 1, "rejected": []})
+        for company in (self.company_a, self.company_b):
+            waybill = self.waybill(company)
+            self.assertEqual(waybill.state, "delivered")
+            self.assertEqual(len(waybill.event_ids), 5)
+        # a number nobody has: created once, in the environment's company
+        other = "SF1000000000017"
+        self.Event.sudo().ingest(self.rows(other)[:1], source="webhook")
+        created = self.Waybill.search([("number", "=", other)])
+        self.assertEqual(created.company_id, self.env.company)
+
+    def test_import_wizard_stays_in_the_users_company(self):
+        self.Event.with_user(self.agent_a).ingest(self.rows(NUMBER)[:2])
+        waybill_a = self.waybill(self.company_a)
+        data = "\n".join(
+            ["运单号,快递公司,时间,地点,状态,描述"]
+            + [
+                f"{NUMBER},SF,{when[:19].replace('T', ' ')},{place},{status},{text}"
+                for when, status, place, text in self.flow
+            ]
+        ).encode()
+        wizard = (
+            self.env["logistics.tracking.import"]
+            .with_user(self.agent_b)
+            .create({"file": base64.b64encode(data), "filename": "scans.csv"})
+        )
+        wizard.action_read_file()
+        wizard.action_import()
+        self.assertEqual(
+            (wizard.accepted_count, wizard.duplicate_count, wizard.rejected_count),
+            (5, 0, 0),
+        )
+        self.assertEqual(len(waybill_a.event_ids), 2)
+        self.assertEqual(waybill_a.state, "in_transit")
+        self.assertEqual(self.waybill(self.company_b).state, "delivered")
+
+    def test_manual_entry_reaches_the_forms_waybill_only(self):
+        """A user of both companies enters a scan on B's waybill: A's
+        waybill of the same number gets nothing."""
+        both = new_test_user(
+            self.env,
+            "lf_agent_ab",
+            groups="logistics_followup.group_logistics_agent",
+            company_id=self.company_a.id,
+            company_ids=[Command.set((self.company_a | self.company_b).ids)],
+        )
+        waybills = self.Waybill.create(
+            [
+                {"number": NUMBER, "courier_id": self.courier_sf.id},
+                {
+                    "number": NUMBER,
+                    "courier_id": self.courier_sf.id,
+                    "company_id": self.company_b.id,
+                },
+            ]
+        )
+        env = self.env(
+            user=both,
+            context=dict(
+                self.env.context,
+                allowed_company_ids=(self.company_a | self.company_b).ids,
+            ),
+        )
+        env["logistics.tracking.event.add"].create(
+            {
+                "waybill_id": waybills[1].id,
+                "state": "picked_up",
+                "place": "深圳宝安",
+            }
+        ).action_add()
+        self.assertFalse(waybills[0].event_ids)
+        self.assertEqual(len(waybills[1].event_ids), 1)
+        self.assertEqual(waybills[1].state, "picked_up")
+
+    def test_number_unique_per_company(self):
+        waybill_a = self.Waybill.create(
+            {"number": NUMBER, "courier_id": self.courier_sf.id}
+        )
+        waybill_b = self.Waybill.create(
+            {
+                "number": NUMBER,
+                "courier_id": self.courier_sf.id,
+                "company_id": self.company_b.id,
+            }
+        )
+        self.assertNotEqual(waybill_a, waybill_b)
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            mute_logger("odoo.sql_db"),
+        ):
+            self.Waybill.create({"number": NUMBER, "courier_id": self.courier_sf.id})
+
+
+@tagged("post_install", "-at_install")
+class TestIngestCourierScope(LogisticsCommon):
+    """Issue 11 items 3 and 6: a courier's source writes that courier's rows
+    only; a row that adds no event creates no waybill (R-WB-3)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.partner_id.tz = "Asia/Shanghai"
+        cls.Event = cls.env["logistics.tracking.event"].sudo()
+        cls.Waybill = cls.env["logistics.waybill"]
+        cls.courier_zto = cls.env.ref("logistics_followup.courier_zto")
+        cls.flow = FLOW
+
+    rows = TestTrackingIngest.rows
+
+    def test_other_couriers_rows_rejected_alone(self):
+        zto_number = "73190553102532"  # a ZTO format only
+        rows = self.rows(NUMBER)[:2]
+        rows.append(dict(rows[0], waybill=zto_number, courier="ZTO"))
+        # no courier: guessed as ZTO from the number's format
+        rows.append(dict(rows[1], waybill=zto_number, courier=None))
+        result = self.Event.ingest(rows, source="webhook", courier="SF")
+        self.assertEqual((result["accepted"], result["duplicates"]), (2, 0))
+        self.assertEqual([r["index"] for r in result["rejected"]], [2, 3])
+        self.assertIn("ZTO", result["rejected"][0]["reason"])
+        self.assertNotEqual(result["rejected"][0]["reason"], "courier_mismatch")
+        self.assertFalse(self.Waybill.search([("number", "=", zto_number)]))
+        self.assertEqual(
+            len(self.Waybill.search([("number", "=", NUMBER)]).event_ids), 2
+        )
+
+    def test_old_courier_row_after_correction_creates_nothing(self):
+        number = "786187979245"  # legacy: both an SF and a ZTO format
+        rows = [dict(row, courier="ZTO") for row in self.rows(number)[:2]]
+        self.assertEqual(self.Event.ingest(rows)["accepted"], 2)
+        waybill = self.Waybill.search([("number", "=", number)])
+        self.assertEqual(waybill.courier_id, self.courier_zto)
+        # corrected (by an agent, or Kuaidi100's comOld / comNew)
+        waybill.courier_id = self.courier_sf
+        result = self.Event.ingest(rows)
+        self.assertEqual(result, {"accepted": 0, "duplicates": 2, "rejected": []})
+        self.assertEqual(self.Waybill.search([("number", "=", number)]), waybill)
+        # a new event under the old courier is new information: it is stored
+        fresh = dict(self.rows(number)[2], courier="ZTO")
+        self.assertEqual(self.Event.ingest([fresh, *rows])["accepted"], 1)
+        self.assertEqual(len(self.Waybill.search([("number", "=", number)])), 2)
+
+    def test_kuaidi100_correction_then_old_row(self):
+        number = "786187979245"
+        waybill = self.Waybill.create(
+            {"number": number, "courier_id": self.courier_zto.id}
+        )
+        rows = [dict(row, courier="ZTO") for row in self.rows(number)[:2]]
+        self.Event.ingest(rows, source="kuaidi100")
+        self.Waybill._apply_courier_correction(
+            number, self.courier_zto, self.courier_sf
+        )
+        self.assertEqual(waybill.courier_id, self.courier_sf)
+        self.assertEqual(self.Event.ingest(rows)["duplicates"], 2)
+        self.assertEqual(self.Waybill.search([("number", "=", number)]), waybill)
+
+
+@tagged("post_install", "-at_install")
 class TestCoreCodesTranslated(LogisticsCommon):
     """Every code the core returns reaches users as a message of its own."""
 
@@ -459,3 +726,158 @@ class TestIngestConcurrency(TransactionCase):
                     "DELETE FROM logistics_waybill WHERE number = ANY(%s)", [numbers]
                 )
                 cr.commit()  # pylint: disable=invalid-commit
+
+    def test_concurrent_jobs_without_retry(self):
+        """Issue 11 item 5: three background jobs (no ``retrying`` around
+        them, as crons and queue jobs run) ingest overlapping batches on
+        their own connections, every snapshot taken before any commit: no
+        event is lost, none is stored twice, no error reaches a job."""
+        dbname = self.env.cr.dbname
+        base = time.time_ns() % 10**12
+        numbers = [f"SF8{base + i:012d}" for i in range(3)]
+        times = [f"2026-11-{10 + day:02d}T08:00:00+08:00" for day in range(12)]
+
+        def rows(indexes):
+            return [
+                {
+                    "waybill": number,
+                    "courier": "SF",
+                    "time": times[i],
+                    "status": "0" if i < 11 else "301",
+                    "place": f"站点{i}",
+                }
+                for number in numbers
+                for i in indexes
+            ]
+
+        # each job: two batches, each committed; every batch overlaps others
+        jobs = {
+            "a": [rows(range(0, 4)), rows(range(4, 8))],
+            "b": [rows(range(2, 6)), rows(range(6, 10))],
+            "c": [rows(range(4, 8)), rows(range(8, 12))],
+        }
+        barrier = threading.Barrier(len(jobs))
+        results, errors = {}, []
+
+        def job(name):
+            try:
+                with closing(sql_db.db_connect(dbname).cursor()) as cr:
+                    env = self._real_env(cr)
+                    for batch in jobs[name]:
+                        cr.execute("SELECT 1")  # the snapshot: before any commit
+                        if not results.get(name):
+                            barrier.wait(timeout=30)
+                        result = env["logistics.tracking.event"].ingest(batch)
+                        results.setdefault(name, []).append(result)
+                        cr.commit()  # pylint: disable=invalid-commit
+            except Exception as exc:  # reported by the assertion below
+                errors.append(exc)
+
+        Event = event_module.LogisticsTrackingEvent
+        apart = Event._ingest_store_apart
+        calls = []
+
+        def counted(self, *args):
+            calls.append(1)
+            return apart(self, *args)
+
+        threads = [threading.Thread(target=job, args=(n,)) for n in jobs]
+        registry = self.registry
+        with (
+            patch("odoo.orm.environments.Registry", lambda _db_name: registry),
+            patch.object(Event, "_ingest_store_apart", counted),
+            mute_logger("odoo.sql_db"),
+        ):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        self.assertFalse(any(t.is_alive() for t in threads), "a job hung")
+        try:
+            self.assertEqual(errors, [], "an error reached a job")
+            # the snapshots predate the first commit: the conflicts happened
+            self.assertTrue(calls, "no concurrent conflict was provoked")
+            done = [r for name in jobs for r in results[name]]
+            self.assertEqual(len(done), 6)
+            self.assertEqual(sum(r["accepted"] for r in done), 3 * 12)
+            self.assertEqual(
+                sum(r["accepted"] + r["duplicates"] for r in done), 3 * 4 * 6
+            )
+            with closing(sql_db.db_connect(dbname).cursor()) as cr:
+                cr.execute(
+                    "SELECT w.number, count(e.id), count(DISTINCT e.dedup_key), "
+                    "min(w.state) FROM logistics_waybill w "
+                    "JOIN logistics_tracking_event e ON e.waybill_id = w.id "
+                    "WHERE w.number = ANY(%s) GROUP BY w.number ORDER BY 1",
+                    [numbers],
+                )
+                self.assertEqual(
+                    cr.fetchall(), [(n, 12, 12, "delivered") for n in numbers]
+                )
+        finally:
+            with closing(sql_db.db_connect(dbname).cursor()) as cr:
+                cr.execute(
+                    "DELETE FROM logistics_waybill WHERE number = ANY(%s)", [numbers]
+                )
+                cr.commit()  # pylint: disable=invalid-commit
+
+    def test_caller_holding_the_locks_gets_its_serialization_failure(self):
+        """When the caller's own transaction holds a lock on one of the
+        waybills, the write step cannot run apart: ingest re-raises the
+        serialization failure, which the caller's retry (Odoo's HTTP layer)
+        handles, instead of waiting on itself."""
+        dbname = self.env.cr.dbname
+        base = time.time_ns() % 10**12
+        numbers = [f"SF7{base + i:012d}" for i in range(2)]
+
+        def rows(day, which=numbers):
+            return [
+                {
+                    "waybill": number,
+                    "courier": "SF",
+                    "time": f"2026-11-{day}T08:00:00+08:00",
+                    "status": "0",
+                }
+                for number in which
+            ]
+
+        registry = self.registry
+        with (
+            patch("odoo.orm.environments.Registry", lambda _db_name: registry),
+            patch.object(event_module, "INGEST_LOCK_TIMEOUT", "200ms"),
+            mute_logger("odoo.sql_db"),
+            closing(sql_db.db_connect(dbname).cursor()) as caller,
+            closing(sql_db.db_connect(dbname).cursor()) as other,
+        ):
+            try:
+                setup = self._real_env(other)
+                setup["logistics.tracking.event"].ingest(rows(10))
+                other.commit()  # pylint: disable=invalid-commit
+                # the caller's snapshot, and a lock of its own on the first
+                caller.execute(
+                    "UPDATE logistics_waybill SET write_date = write_date "
+                    "WHERE number = %s",
+                    [numbers[0]],
+                )
+                # a concurrent commit on the second waybill
+                setup["logistics.tracking.event"].ingest(rows(11, numbers[1:]))
+                other.commit()  # pylint: disable=invalid-commit
+                env = self._real_env(caller)
+                with self.assertRaises(psycopg2.errors.SerializationFailure):
+                    env["logistics.tracking.event"].ingest(rows(12))
+                caller.rollback()
+                other.execute(
+                    "SELECT count(*) FROM logistics_tracking_event e "
+                    "JOIN logistics_waybill w ON w.id = e.waybill_id "
+                    "WHERE w.number = ANY(%s)",
+                    [numbers],
+                )
+                # nothing of the failed call was committed
+                self.assertEqual(other.fetchone()[0], 3)
+            finally:
+                caller.rollback()
+                other.rollback()
+                other.execute(
+                    "DELETE FROM logistics_waybill WHERE number = ANY(%s)", [numbers]
+                )
+                other.commit()  # pylint: disable=invalid-commit

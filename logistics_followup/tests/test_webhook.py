@@ -3,7 +3,9 @@
 import json
 import time
 
-from odoo.tests import HttpCase, tagged
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..core import webhook as webhook_core
@@ -152,6 +154,27 @@ class TestWebhook(HttpCase):
         self.assertEqual(result["accepted"], 1)
         self.assertEqual([r["index"] for r in result["rejected"]], [1, 2])
 
+    def test_other_couriers_rows_rejected(self):
+        """Issue 11 item 3: SF's signature writes SF's rows only; a row of
+        another courier (given, or guessed from a blank) is rejected alone."""
+        zto_number = "73190553102532"  # a ZTO format only
+        response = self.post(
+            {
+                "events": [
+                    event(),
+                    event(waybill=zto_number, courier="ZTO"),
+                    event(waybill=zto_number, courier=" "),
+                ]
+            }
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        result = response.json()
+        self.assertEqual(result["accepted"], 1)
+        self.assertEqual([r["index"] for r in result["rejected"]], [1, 2])
+        self.assertFalse(
+            self.env["logistics.waybill"].search([("number", "=", zto_number)])
+        )
+
     def kuaidi100(self, param, salt="salty"):
         text = json.dumps(param, ensure_ascii=False)
         return self.url_open(
@@ -232,5 +255,129 @@ class TestWebhook(HttpCase):
         )
         param["comOld"], param["comNew"] = "jtexpress", "yuantong"
         param["lastResult"]["nu"] = jt_number
-        self.assertEqual(self.kuaidi100(param).json()["result"], True)
+        # its rows do not fit YTO's formats either: nothing stored, so not
+        # acknowledged (Kuaidi100 resends) and kept for a replay
+        self.assertEqual(self.kuaidi100(param).json()["result"], False)
         self.assertEqual(jt_waybill.courier_id, jt)
+        self.assertTrue(
+            self.env["logistics.tracking.dead.letter"].search(
+                [("body", "ilike", jt_number)]
+            )
+        )
+
+    # -- issue 11 item 4: nothing acknowledged and lost -------------------
+    # A body with a rejected row is kept for an administrator to replay;
+    # Kuaidi100 is acknowledged only once something is stored; pushes are
+    # capped like the webhook.
+
+    def letters(self):
+        return self.env["logistics.tracking.dead.letter"].search(
+            [("body", "ilike", NUMBER)]
+        )
+
+    def unknown_status_push(self):
+        param = self.push()
+        for item in param["lastResult"]["data"]:
+            item["status"] = "神秘状态"
+            item["context"] = "神秘状态"
+        return param
+
+    def test_webhook_rejected_row_kept(self):
+        response = self.post({"events": [event(), event(time="nonsense")]})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["accepted"], 1)
+        letter = self.letters()
+        self.assertEqual(len(letter), 1)
+        self.assertEqual(
+            (letter.source, letter.courier_id, letter.state),
+            ("webhook", self.courier, "new"),
+        )
+        self.assertEqual((letter.row_count, letter.rejected_count), (2, 1))
+        self.assertIn("nonsense", letter.body)
+        self.assertTrue(letter.reasons.startswith("Row 2: "), letter.reasons)
+        # a fully stored body leaves nothing behind
+        self.post({"events": [event(status="5", time="2026-11-11T08:00:00+08:00")]})
+        self.assertEqual(self.letters(), letter)
+
+    def test_kuaidi100_nothing_stored_is_not_acknowledged(self):
+        param = self.unknown_status_push()
+        answer = self.kuaidi100(param).json()
+        self.assertEqual(
+            answer, {"result": False, "returnCode": "500", "message": "rows_rejected"}
+        )
+        self.assertEqual(self.events_count(), 0)
+        letter = self.letters()
+        self.assertEqual((letter.source, letter.rejected_count), ("kuaidi100", 2))
+        self.assertIn("神秘状态", letter.reasons)
+        # Kuaidi100 resends: counted on the same record
+        self.kuaidi100(param)
+        self.assertEqual((len(self.letters()), letter.receive_count), (1, 2))
+        # the administrator maps the status, then replays
+        self.env["logistics.status.mapping"].create(
+            {"source": "word", "code": "神秘状态", "state": "in_transit"}
+        )
+        supervisor = new_test_user(
+            self.env,
+            "lf_dl_supervisor",
+            groups="logistics_followup.group_logistics_supervisor",
+        )
+        letter.with_user(supervisor).action_replay()
+        self.assertEqual(letter.state, "replayed")
+        self.assertIn("2", letter.replay_result)
+        self.assertEqual(self.events_count(), 2)
+        waybill = self.env["logistics.waybill"].search([("number", "=", NUMBER)])
+        self.assertEqual(waybill.state, "in_transit")
+        # replaying again adds nothing (and a replayed record is left alone)
+        letter.action_replay()
+        self.assertEqual(self.events_count(), 2)
+
+    def test_kuaidi100_partly_stored_is_acknowledged_and_kept(self):
+        param = self.push()
+        param["lastResult"]["data"][0]["ftime"] = "not a time"
+        param["lastResult"]["data"][0]["time"] = "not a time"
+        self.assertEqual(self.kuaidi100(param).json(), webhook_core.KUAIDI100_ACK)
+        self.assertEqual(self.events_count(), 1)
+        self.assertEqual(self.letters().rejected_count, 1)
+        # replay with the row still wrong: outcome recorded, still to check
+        letter = self.letters()
+        letter.action_replay()
+        self.assertEqual(letter.state, "new")
+        self.assertTrue(letter.replay_time)
+        self.assertEqual(self.events_count(), 1)
+        letter.action_discard()
+        self.assertEqual(letter.state, "discarded")
+
+    def test_kuaidi100_push_over_the_cap_refused_whole(self):
+        param = self.push()
+        item = param["lastResult"]["data"][0]
+        param["lastResult"]["data"] = [item] * (webhook_core.MAX_EVENTS + 1)
+        answer = self.kuaidi100(param).json()
+        self.assertEqual(answer["result"], False)
+        self.assertEqual(answer["message"], "too_many_events")
+        self.assertEqual(self.events_count(), 0)
+        self.assertFalse(
+            self.env["logistics.waybill"].search([("number", "=", NUMBER)])
+        )
+
+    def test_access_supervisors_of_the_company_only(self):
+        self.post({"events": [event(), event(time="nonsense")]})
+        letter = self.letters()
+        DeadLetter = self.env["logistics.tracking.dead.letter"]
+        agent = new_test_user(
+            self.env, "lf_dl_agent", groups="logistics_followup.group_logistics_agent"
+        )
+        with self.assertRaises(AccessError):
+            DeadLetter.with_user(agent).search([])
+        other = self.env["res.company"].create({"name": "LF Other Company"})
+        outsider = new_test_user(
+            self.env,
+            "lf_dl_outsider",
+            groups="logistics_followup.group_logistics_supervisor",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        self.assertFalse(DeadLetter.with_user(outsider).search([]))
+        with self.assertRaises(AccessError):
+            letter.with_user(outsider).action_replay()
+        with self.assertRaises(AccessError):
+            letter.with_user(outsider).read(["body"])

@@ -36,7 +36,14 @@ class LogisticsTrackingEventAdd(models.TransientModel):
             "operator": self.operator or "",
             "operator_phone": self.operator_phone or "",
         }
-        result = self.env["logistics.tracking.event"].ingest([row], source="manual")
+        # this waybill's company only: a user of several companies reaches
+        # all of theirs through ingest, a scan entered on a form belongs to
+        # the waybill of the form
+        company = self.waybill_id.company_id
+        Event = self.env["logistics.tracking.event"].with_context(
+            allowed_company_ids=company.ids
+        )
+        result = Event.ingest([row], source="manual")
         if result["rejected"]:
             raise UserError(result["rejected"][0]["reason"])
         return {"type": "ir.actions.act_window_close"}

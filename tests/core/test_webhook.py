@@ -19,9 +19,11 @@ from logistics_followup.core.webhook import (
     KUAIDI100_ACK,
     KUAIDI100_COMPANIES,
     MAX_BODY,
+    MAX_EVENTS,
     WEBHOOK_ERROR_CODES,
     Kuaidi100Push,
     WebhookError,
+    kuaidi100_answer,
     kuaidi100_error,
     kuaidi100_sign,
     parse_events_body,
@@ -30,6 +32,7 @@ from logistics_followup.core.webhook import (
     status_for,
     verify_kuaidi100,
     verify_signature,
+    with_courier,
 )
 
 FAST = settings(max_examples=200, deadline=None)
@@ -946,3 +949,64 @@ def test_parse_kuaidi100_push_total_on_structured_json(
         assert isinstance(result, Kuaidi100Push)
         assert len(result.rows) == len(data)
         assert all(row["waybill"] == result.number for row in result.rows)
+
+
+# ---------------------------------------------------------------------------
+# Issue 11 item 4: Kuaidi100's answer once the rows went to ingest, the cap
+# ---------------------------------------------------------------------------
+
+
+@given(stored=st.integers(0, 50), rejected=st.integers(0, 50))
+def test_kuaidi100_answer_acks_only_what_is_stored(stored, rejected):
+    """Nothing stored while rows were rejected: Kuaidi100 must resend
+    (``result`` false); anything stored, or nothing to store: acknowledged."""
+    answer = kuaidi100_answer(stored, rejected)
+    if rejected and not stored:
+        assert answer == {
+            "result": False,
+            "returnCode": "500",
+            "message": "rows_rejected",
+        }
+    else:
+        assert answer == KUAIDI100_ACK
+
+
+def test_kuaidi100_push_capped_like_the_webhook():
+    item = {"context": "x", "ftime": "2026-11-10 09:00:00", "status": "在途"}
+    last = {"nu": "SF3299150988269", "com": "shunfeng", "state": "0"}
+    param = {"status": "polling", "lastResult": dict(last, data=[item] * MAX_EVENTS)}
+    assert len(parse_kuaidi100_push(json.dumps(param)).rows) == MAX_EVENTS
+    param["lastResult"]["data"].append(item)
+    with pytest.raises(WebhookError) as info:
+        parse_kuaidi100_push(json.dumps(param))
+    assert info.value.code == "too_many_events"
+    assert info.value.params == {"max": MAX_EVENTS}
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "courier": st.one_of(
+                        st.none(), st.sampled_from(["", " ", "SF", "ZTO", "zto"])
+                    )
+                },
+            ),
+            st.integers(),
+            st.text(max_size=3),
+        ),
+        max_size=8,
+    )
+)
+def test_with_courier_fills_blank_couriers_only(rows):
+    before = [dict(row) if isinstance(row, dict) else row for row in rows]
+    after = with_courier(rows, "SF")
+    for old, new in zip(before, after, strict=True):
+        if not isinstance(old, dict):
+            assert new == old
+        elif (old.get("courier") or "").strip():
+            assert new["courier"] == old["courier"]  # checked by ingest
+        else:
+            assert new["courier"] == "SF"
