@@ -1,6 +1,7 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
+from datetime import datetime, time
 
 import psycopg2
 
@@ -139,6 +140,7 @@ class LogisticsTrackingEvent(models.Model):
         batch = tracking_core.RowBatch(
             tz_name=tz_name,
             mapping=self.env["logistics.status.mapping"]._get_mapping(),
+            earliest=self._earliest_event_time(),
         )
         normalize = batch.normalize
         rejected = []
@@ -509,6 +511,23 @@ class LogisticsTrackingEvent(models.Model):
         # arrival dates moved: due dates of signed receipts follow (R-RC-8)
         self.env["logistics.receipt"]._recompute_due_dates(waybill_ids)
 
+    @api.model
+    def _earliest_event_time(self):
+        """The earliest plausible event time (naive UTC) of the settings
+        (issue 11 item 9; default ``core.tracking.EARLIEST_EVENT_TIME``)."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("logistics_followup.event_time_min")
+        )
+        try:
+            day = fields.Date.to_date(value) if value else None
+        except ValueError:
+            day = None
+        if not day:
+            return tracking_core.EARLIEST_EVENT_TIME
+        return datetime.combine(day, time.min)
+
     def _rejection_reason(self, code, params):
         """The translated reason of a rejected row."""
         params = params or {}
@@ -543,6 +562,15 @@ class LogisticsTrackingEvent(models.Model):
                 "The time is missing or not ISO 8601, e.g. 2026-11-11T08:30:00+08:00."
             ),
             "time_future": self.env._("The time is more than a day in the future."),
+            "time_past": self.env._(
+                "The time is before %(earliest)s: not a plausible scan date.",
+                earliest=fields.Date.to_string(self._earliest_event_time()),
+            ),
+            "text_invalid": self.env._(
+                "The field %(field)s holds characters that cannot be stored (a NUL "
+                "character or an invalid Unicode sequence).",
+                field=params.get("field", ""),
+            ),
             "timezone": self.env._(
                 "The company's timezone %(tz)s is unknown: fix it on the company's "
                 "address.",
