@@ -768,13 +768,33 @@ class LogisticsWaybill(models.Model):
             }
         return {"name": name, "address": " ".join(address.split()), "phone": phone}
 
-    def _portal_timeline(self, masked):
-        """The scans, newest first, as dicts for a portal page; the free text
-        of a masked page has its phone and ID numbers hidden (R-PT-2). One
-        query whatever the number of events."""
+    def _portal_timeline(self, tz_name=None, sides=None):
+        """The scans, newest first, as dicts for a portal page, their times
+        local to ``tz_name`` (naive, :func:`core.portal.local_time`).
+
+        The free text is masked (:func:`core.portal.mask_text`): on a public
+        or shared page (``sides`` empty) every phone, ID number and signer's
+        name; on the page of the owner of ``sides`` the other party's phone
+        and names, every ID number and signer's name too: a scan text must
+        not show what the other party's block masks (R-PT-1, R-PT-2, GB/T
+        41833). One query whatever the number of events."""
         self.ensure_one()
+        others = {"sender", "receiver"} - set(sides or ())
+        if not sides:
+            masking_options = {}
+        else:
+            partners = [self[f"{side}_partner_id"] for side in others]
+            masking_options = {
+                "phones": [self[f"{side}_phone"] for side in others]
+                + [partner.phone for partner in partners],
+                "names": [self[f"{side}_name"] for side in others]
+                + [partner.name for partner in partners],
+            }
         labels = dict(self._fields["state"]._description_selection(self.env))
-        text = portal_core.mask_text if masked else (lambda value: value or "")
+
+        def text(value):
+            return portal_core.mask_text(value, **masking_options)
+
         self.env.cr.execute(
             SQL(
                 "SELECT event_time, place, state, description "
@@ -785,7 +805,7 @@ class LogisticsWaybill(models.Model):
         )
         return [
             {
-                "time": moment,
+                "time": portal_core.local_time(moment, tz_name),
                 "place": place or "",
                 "state": labels.get(state, state),
                 "description": text(description),
@@ -798,10 +818,15 @@ class LogisticsWaybill(models.Model):
         """R-PT-2: the parcel with this waybill number whose sender's or
         receiver's phone ends with ``last4``; an empty recordset when the
         number or the digits are wrong (the caller cannot tell which)."""
-        number = waybill_core.normalize_number(number)
+        # the generic checks refuse what cannot be a number (a NUL, a lone
+        # surrogate) before it reaches the database
+        checked = waybill_core.validate_number(
+            number if isinstance(number, str) else "", ()
+        )
         last4 = portal_core.lookup_last4(last4)
-        if not number or not last4:
+        if not checked.valid or not last4:
             return self.browse()
+        number = checked.number
         return self.sudo().search(
             [
                 ("number", "=", number),
