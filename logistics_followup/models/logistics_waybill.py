@@ -730,6 +730,17 @@ class LogisticsWaybill(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _get_thread_with_access(
+        self, thread_id, *, hash=None, pid=None, token=None, **kwargs
+    ):
+        """A parcel's shared link (its access token, or a hash and partner
+        id) opens the masked parcel page only: it gives no access to the
+        waybill's back-office chatter, neither to post into it nor to read
+        it, through Odoo's portal message routes (issue 11 item 10). Users
+        who may read or write the waybill keep their access."""
+        return super()._get_thread_with_access(thread_id, **kwargs)
+
+    @api.model
     def _portal_domain(self, partner):
         """The parcels a customer sees in the portal: those his company (its
         commercial partner and its contacts) sent or receives (R-PT-1)."""

@@ -308,6 +308,53 @@ class TestPortalBadInput(HardeningCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestSharedLinkChatter(HardeningCommon):
+    def rpc(self, route, **params):
+        return self.url_open(
+            route,
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}),
+            headers={"Content-Type": "application/json"},
+        ).json()
+
+    def test_token_gives_no_chatter_access(self):
+        """Item 10: a parcel's shared link opens the masked page only; its
+        token neither posts into nor reads the waybill's back-office
+        chatter through Odoo's portal message routes."""
+        waybill = self.env["logistics.waybill"].create(
+            {"number": NUMBER, "courier_id": self.courier.id}
+        )
+        waybill.message_post(body="internal: call the station", message_type="comment")
+        token = waybill._portal_ensure_token()
+        self.authenticate(None, None)
+        self.assertEqual(
+            self.url_open(f"/my/parcels/{waybill.id}?access_token={token}").status_code,
+            200,
+        )
+        before = waybill.message_ids
+        for credentials in ({"token": token}, {}):
+            answer = self.rpc(
+                "/mail/message/post",
+                thread_model="logistics.waybill",
+                thread_id=waybill.id,
+                post_data={
+                    "body": "spam from a link holder",
+                    "message_type": "comment",
+                },
+                **credentials,
+            )
+            self.assertIn("error", answer)
+        waybill.invalidate_recordset()
+        self.assertEqual(waybill.message_ids, before)
+        answer = self.rpc(
+            "/mail/thread/messages",
+            thread_model="logistics.waybill",
+            thread_id=waybill.id,
+            token=token,
+        )
+        self.assertNotIn("call the station", json.dumps(answer, ensure_ascii=False))
+
+
+@tagged("post_install", "-at_install")
 class TestLookupThrottleConcurrency(TransactionCase):
     def test_limit_holds_with_concurrent_requests(self):
         """Item 7: 15 failed look-ups of one client released at once, each
