@@ -48,8 +48,9 @@ LOOKUP_WINDOW = timedelta(minutes=15)
 PORTAL_REQUESTS = ("chase", "complaint")
 
 # One optional separator between any two digits: "139 1234 5678",
-# "139.1234.5678", "110105-19491231-002X" are read as their digits.
-_SEP = r"[ .\-]?"
+# "139.1234.5678", "110105-19491231-002X", "139 - 1234 - 5678" are read as
+# their digits.
+_SEP = r"(?: ?[.\-] ?| )?"
 # a Chinese mobile (optionally +86 / 0086), a landline with its area code
 # (bare or bracketed), an 18- or 15-character resident ID number: never
 # inside a longer digit run. Matched on the text with its Chinese numerals

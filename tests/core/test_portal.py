@@ -158,7 +158,7 @@ _FULL = dict(zip("0123456789", "０１２３４５６７８９", strict=True))
 def written(draw, digits, groups):
     """``digits`` as someone writes them: grouped by one separator (or
     none), in ASCII, full-width or Chinese numerals (〇 or 零 for 0)."""
-    separator = draw(st.sampled_from(["", " ", "-", ".", " - "[1]]))
+    separator = draw(st.sampled_from(["", " ", "-", ".", " - ", ". "]))
     script = draw(st.sampled_from(["ascii", "full", "cn", "cn0"]))
     if script == "full":
         digits = "".join(_FULL.get(c, c) for c in digits)
