@@ -250,6 +250,12 @@ class TestPortalBadInput(HardeningCommon):
         for number in ("SF\x003299150988269", NUMBER + "\x00", "\x00"):
             self.assertEqual(self.track(number, "5678").status_code, 404)
         self.assertEqual(Lookup.search_count([]), before + 3)
+        # the other parameters of the public pages
+        self.assertEqual(self.url_open("/parcel/track?number=SF%00").status_code, 200)
+        response = self.url_open(
+            f"/my/parcels/{self.waybill.id}?access_token=%00", allow_redirects=False
+        )
+        self.assertLess(response.status_code, 400)
 
     def test_lookup_counted_per_number(self):
         """Item 7: one mistyped number does not lock the client out of its
