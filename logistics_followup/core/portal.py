@@ -3,7 +3,8 @@
 """Rules of the customers' parcel pages (R-PT-1) and of the public tracking
 look-up (R-PT-2), free of Odoo.
 
-* :func:`lookup_last4` reads the "last 4 digits of a phone" a visitor types;
+* :func:`lookup_last4` reads the "last 4 digits of a phone" a visitor types,
+  :func:`lookup_number` the waybill number;
 * :func:`lookup_retry_after` throttles repeated failed look-ups per client,
   :func:`lookup_wait` per client and waybill number;
 * :func:`mask_text` hides phone and ID numbers inside the free text of scan
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .masking import mask_id_number, mask_name, mask_phone
+from .waybill import validate_number
 
 __all__ = [
     "LOOKUP_CLIENT_LIMIT",
@@ -29,6 +31,7 @@ __all__ = [
     "PORTAL_REQUESTS",
     "local_time",
     "lookup_last4",
+    "lookup_number",
     "lookup_retry_after",
     "lookup_wait",
     "mask_text",
@@ -107,6 +110,15 @@ def lookup_last4(value: object) -> str | None:
     if len(text) != 4 or not text.isascii() or not text.isdigit():
         return None
     return text
+
+
+def lookup_number(value: object) -> str | None:
+    """The waybill number a visitor typed, normalised, or ``None`` when it
+    cannot be one (:func:`waybill.validate_number`'s generic checks: a NUL,
+    a lone surrogate or any other foreign character, a wrong length): it is
+    then neither searched nor stored as typed."""
+    checked = validate_number(value if isinstance(value, str) else "", ())
+    return checked.number if checked.valid else None
 
 
 def lookup_retry_after(

@@ -8,7 +8,6 @@ from odoo import api, fields, models, sql_db
 from odoo.tools import SQL
 
 from ..core import portal as portal_core
-from ..core import waybill as waybill_core
 
 # first key of the advisory locks of the look-up throttle (the second one is
 # taken from the client's key): "LFLK"
@@ -50,15 +49,6 @@ class LogisticsTrackingLookup(models.Model):
         return digest.hexdigest()[:32]
 
     @api.model
-    def _lookup_number(self, number):
-        """The waybill number as counted and stored: normalised, ``""``
-        when it is not even a plausible number (bad characters, a NUL...)."""
-        checked = waybill_core.validate_number(
-            number if isinstance(number, str) else "", ()
-        )
-        return checked.number if checked.valid else ""
-
-    @api.model
     def _throttled(self, address, number, find):
         """R-PT-2: ``(found, wait)``. ``wait`` (a timedelta) when the client
         at ``address`` is refused for ``number`` (``found`` is then an empty
@@ -74,7 +64,8 @@ class LogisticsTrackingLookup(models.Model):
         delayed.
         """
         client_key = self._client_key(address)
-        number = self._lookup_number(number)
+        # counted and stored normalised; "" when it cannot be a number
+        number = portal_core.lookup_number(number) or ""
         # plain SQL on the cursor: an environment would look the registry up
         # again, under a lock other threads may hold
         with self.env.registry.cursor() as cr:

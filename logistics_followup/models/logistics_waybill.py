@@ -829,15 +829,12 @@ class LogisticsWaybill(models.Model):
         """R-PT-2: the parcel with this waybill number whose sender's or
         receiver's phone ends with ``last4``; an empty recordset when the
         number or the digits are wrong (the caller cannot tell which)."""
-        # the generic checks refuse what cannot be a number (a NUL, a lone
-        # surrogate) before it reaches the database
-        checked = waybill_core.validate_number(
-            number if isinstance(number, str) else "", ()
-        )
+        # what cannot be a number (a NUL, a lone surrogate) never reaches the
+        # database
+        number = portal_core.lookup_number(number)
         last4 = portal_core.lookup_last4(last4)
-        if not checked.valid or not last4:
+        if not number or not last4:
             return self.browse()
-        number = checked.number
         return self.sudo().search(
             [
                 ("number", "=", number),

@@ -15,6 +15,7 @@ from logistics_followup.core.portal import (
     LOOKUP_WINDOW,
     local_time,
     lookup_last4,
+    lookup_number,
     lookup_retry_after,
     lookup_wait,
     mask_text,
@@ -47,6 +48,24 @@ CJK = st.text(alphabet="快件派送中已签收网点杭州西湖区联系电�
 def test_lookup_last4(typed, expected):
     """R-PT-2: exactly four digits of a phone, nothing else."""
     assert lookup_last4(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (" sf 3299-1509-88269 ", "SF3299150988269"),
+        ("SF\x003299150988269", None),
+        ("\ud800SF3299150988269", None),
+        ("SF1", None),
+        ("", None),
+        (None, None),
+        (12345678, None),
+    ],
+)
+def test_lookup_number(typed, expected):
+    """Issue 11 item 1: a number that cannot be one is neither searched nor
+    stored as typed."""
+    assert lookup_number(typed) == expected
 
 
 # ------------------------------------------------------- lookup_retry_after
