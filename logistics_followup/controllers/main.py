@@ -53,6 +53,19 @@ class LogisticsWebhookController(http.Controller):
             'The body must be JSON of the form {"events": [...]} (%(code)s).', code=code
         )
 
+    def _not_post(self):
+        """Odoo's router lets OPTIONS (and only it) reach a POST-only route:
+        answered 405 without any CORS header, nothing read or stored."""
+        response = self._json(
+            {
+                "error": "method_not_allowed",
+                "message": request.env._("Only POST requests are accepted."),
+            },
+            405,
+        )
+        response.headers["Allow"] = "POST"
+        return response
+
     def _read_body(self):
         length = request.httprequest.content_length
         if length and length > webhook_core.MAX_BODY:
@@ -69,13 +82,18 @@ class LogisticsWebhookController(http.Controller):
         save_session=False,
     )
     def courier_webhook(self, courier_code, **kwargs):
+        if request.httprequest.method != "POST":
+            return self._not_post()
         body = self._read_body()
         if body is None:
             return self._error("body_too_large")
+        code = webhook_core.path_courier(courier_code)
         courier = (
             request.env["logistics.courier"]
             .sudo()
-            .search([("code", "=", courier_code.strip().upper())], limit=1)
+            .search([("code", "=", code)], limit=1)
+            if code
+            else None
         )
         if not courier:
             return self._error("courier_unknown", 404)
@@ -116,6 +134,8 @@ class LogisticsWebhookController(http.Controller):
     def kuaidi100_webhook(self, **post):
         """Kuaidi100 (快递100) subscription push: form fields ``param`` and
         ``sign`` = MD5(param + salt); answered with Kuaidi100's JSON."""
+        if request.httprequest.method != "POST":
+            return self._not_post()
         param = post.get("param")
         salt = (
             request.env["ir.config_parameter"]

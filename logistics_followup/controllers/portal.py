@@ -8,7 +8,10 @@ token, or its number and phone digits) and read it as superuser, showing only
 what the templates choose, masked where the reader is not its owner.
 """
 
+import functools
 import math
+
+from werkzeug.exceptions import BadRequest
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
@@ -18,6 +21,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..core import portal as portal_core
+from ..core import text as text_core
 
 DEFAULT_TZ = "Asia/Shanghai"
 
@@ -50,6 +54,19 @@ class LogisticsCustomerPortal(CustomerPortal):
             or request.env.company.sudo().partner_id.tz
             or DEFAULT_TZ
         )
+
+    def _check_text_params(self, **params):
+        """Refuse (HTTP 400, with the reason) a request whose text parameters
+        hold what the database cannot store or search (a NUL character, an
+        invalid Unicode sequence), instead of failing on it (issue 11)."""
+        for name, value in params.items():
+            if not text_core.storable(value):
+                raise BadRequest(
+                    request.env._(
+                        "The parameter %(name)s holds characters that are not allowed.",
+                        name=name,
+                    )
+                )
 
     def _parcel_check_access(self, waybill_id, access_token=None):
         """The parcel as superuser and whether its reader owns it: a customer
@@ -84,7 +101,7 @@ class LogisticsCustomerPortal(CustomerPortal):
                     side: waybill._portal_party(side, masked=side not in sides)
                     for side in ("sender", "receiver")
                 },
-                "timeline": waybill._portal_timeline(masked=not owner),
+                "timeline": waybill._portal_timeline(self._parcel_tz(waybill), sides),
                 "tz": self._parcel_tz(waybill),
                 "tickets": (
                     waybill.ticket_ids.filtered(
@@ -152,6 +169,7 @@ class LogisticsCustomerPortal(CustomerPortal):
         sortby = sortby if sortby in searchbar_sortings else "date"
         filterby = filterby if filterby in searchbar_filters else "all"
         domain = self._parcel_domain() + searchbar_filters[filterby]["domain"]
+        self._check_text_params(search=search)
         if search:
             domain += [("number", "ilike", search.strip())]
         total = Waybill.search_count(domain)
@@ -188,6 +206,9 @@ class LogisticsCustomerPortal(CustomerPortal):
                 "search_in": "number",
                 "search": search,
                 "tz": self._parcel_tz(),
+                "local_time": functools.partial(
+                    portal_core.local_time, tz_name=self._parcel_tz()
+                ),
             }
         )
         return request.render("logistics_followup.portal_my_parcels", values)
@@ -255,12 +276,20 @@ class LogisticsCustomerPortal(CustomerPortal):
         website=True,
     )
     def parcel_track(self, number=None, last4=None, **kw):
-        values = {"number": number or "", "last4": "", "tz": self._parcel_tz()}
+        # shown again in the form: nothing the page could not render
+        values = {
+            "number": text_core.shown(number or "", 64),
+            "last4": "",
+            "tz": self._parcel_tz(),
+        }
         if request.httprequest.method != "POST":
             return request.render("logistics_followup.portal_parcel_track", values)
         Lookup = request.env["logistics.tracking.lookup"].sudo()
-        client = Lookup._client_key(request.httprequest.remote_addr)
-        wait = Lookup._retry_after(client)
+        waybill, wait = Lookup._throttled(
+            request.httprequest.remote_addr,
+            number,
+            lambda: request.env["logistics.waybill"]._public_lookup(number, last4),
+        )
         if wait is not None:
             values["error"] = request.env._(
                 "Too many failed look-ups from your network. Try again in "
@@ -270,9 +299,7 @@ class LogisticsCustomerPortal(CustomerPortal):
             return request.render(
                 "logistics_followup.portal_parcel_track", values, status=429
             )
-        waybill = request.env["logistics.waybill"]._public_lookup(number, last4)
         if not waybill:
-            Lookup._record_failure(client, number)
             values["error"] = (
                 request.env._("Enter the last 4 digits of the phone number.")
                 if portal_core.lookup_last4(last4) is None
@@ -290,7 +317,7 @@ class LogisticsCustomerPortal(CustomerPortal):
                     side: waybill._portal_party(side, masked=True)
                     for side in ("sender", "receiver")
                 },
-                "timeline": waybill._portal_timeline(masked=True),
+                "timeline": waybill._portal_timeline(self._parcel_tz(waybill)),
                 "tz": self._parcel_tz(waybill),
             }
         )

@@ -13,7 +13,12 @@ Decisions:
 
 * CSV text is UTF-16 when it starts with a UTF-16 byte order mark (Excel's
   "Unicode text"), else UTF-8 (with or without BOM), else GB18030 (a superset
-  of GBK and GB2312, what Chinese Excel saves by default). The delimiter is
+  of GBK and GB2312, what Chinese Excel saves by default) unless the charset
+  detector (chardet) is fairly sure of another encoding (a Latin-1 or
+  Windows-1252 export) that GB18030 would turn into rare characters; the
+  :class:`Table` then carries a note the user is warned with, and so does a
+  GB18030 reading the detector is not sure of. Bytes that are no text (NUL
+  or control bytes) are a ``binary`` error, not an empty file. The delimiter is
   the one of ``,`` ``;`` and tab that splits the first lines most consistently.
 * The header is the line, among the first :data:`HEADER_SCAN_ROWS` non-blank
   ones, that has the most recognised headers (the first non-blank line when
@@ -34,6 +39,7 @@ Codes and parameters only, never translated text (see ``core/__init__.py``).
 
 import codecs
 import csv
+import dataclasses
 import io
 import re
 import unicodedata
@@ -77,7 +83,19 @@ IGNORE = "ignore"
 
 #: Codes of :class:`ImportFileError`; parameters: ``format``: ``extension``;
 #: ``too_many_rows``: ``max``.
-FILE_ERROR_CODES = ("empty", "format", "encoding", "xlsx_unavailable", "too_many_rows")
+FILE_ERROR_CODES = (
+    "empty",
+    "format",
+    "binary",
+    "encoding",
+    "xlsx_unavailable",
+    "too_many_rows",
+)
+#: Values of :attr:`Table.encoding_note`: the CSV was not UTF-8 and its
+#: encoding is a guess the user should check (``encoding_guessed``: read in
+#: :attr:`Table.encoding` as the charset detector found; ``encoding_uncertain``:
+#: read as GB18030 though the detector is not sure it is Chinese text).
+ENCODING_NOTES = ("encoding_guessed", "encoding_uncertain")
 
 #: Codes of :class:`CellIssue`.
 CELL_ISSUE_CODES = ("precision",)
@@ -197,6 +215,10 @@ class Table:
     rows: list[list[str]]
     first_line: int = 2
     issues: tuple[CellIssue, ...] = field(default=())
+    #: the encoding a CSV was read in ("" for XLSX) and, when it is a guess,
+    #: one of :data:`ENCODING_NOTES`
+    encoding: str = ""
+    encoding_note: str | None = None
 
     def __iter__(self) -> Iterator[object]:
         return iter((self.headers, self.rows))
@@ -337,16 +359,86 @@ def _extension(filename: str) -> str:
     return name.rsplit(".", 1)[1] if "." in name else ""
 
 
-def _decode(data: bytes) -> str:
+# what the charset detector (chardet) calls the encodings GB18030 covers
+_CHINESE_CHARSETS = frozenset({"gb2312", "gbk", "gb18030", "hz-gb-2312"})
+_DETECT_BYTES = 64 * 1024
+_DETECT_CONFIDENCE = 0.5
+
+
+def _detect(data: bytes) -> tuple[str | None, float]:
+    """The charset detector's ``(encoding, confidence)``, lower-case;
+    ``(None, 0.0)`` without chardet (an Odoo dependency, optional here)."""
+    try:
+        import chardet  # noqa: PLC0415
+    except ImportError:
+        return None, 0.0
+    guess = chardet.detect(data[:_DETECT_BYTES])
+    encoding = (guess.get("encoding") or "").lower() or None
+    return encoding, float(guess.get("confidence") or 0.0)
+
+
+def _try_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _only_gb2312(text: str) -> bool:
+    # Chinese exports use the common characters; text read from Latin-1 or
+    # Windows-1252 bytes as GB18030 turns into the rare ones of its extension
+    try:
+        text[:_DETECT_BYTES].encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes, or more than 1 % of control bytes other than tab, line
+    feed, carriage return and form feed: not text in any encoding we read."""
+    sample = data[:_DETECT_BYTES]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte < 32 and byte not in b"\t\n\r\x0c")
+    return controls * 100 > len(sample)
+
+
+def _decode(data: bytes) -> tuple[str, str, str | None]:
+    """``(text, encoding, note)`` of a CSV file's bytes (note: one of
+    :data:`ENCODING_NOTES` or ``None``). UTF-16 with a byte order mark;
+    else UTF-8 (with or without BOM); else GB18030 when the charset detector
+    finds Chinese; else the detector's encoding when it is fairly sure and
+    the GB18030 reading is implausible (rare characters only); else GB18030
+    with a note. ``binary`` for what is no text, ``encoding`` for text in
+    none of these."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "gb18030")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+        text = _try_decode(data, "utf-16")
+        if text is None:
+            raise ImportFileError("encoding")
+        return text, "utf-16", None
+    if _looks_binary(data):
+        raise ImportFileError("binary")
+    text = _try_decode(data, "utf-8-sig")
+    if text is not None:
+        return text, "utf-8", None
+    guess, confidence = _detect(data)
+    chinese = _try_decode(data, "gb18030")
+    if guess in _CHINESE_CHARSETS and chinese is not None:
+        note = None if confidence >= _DETECT_CONFIDENCE else "encoding_uncertain"
+        return chinese, "gb18030", note
+    if (
+        guess
+        and guess not in _CHINESE_CHARSETS
+        and not guess.startswith("utf")
+        and confidence >= _DETECT_CONFIDENCE
+        and (chinese is None or not _only_gb2312(chinese))
+    ):
+        other = _try_decode(data, guess)
+        if other is not None:
+            return other, guess, "encoding_guessed"
+    if chinese is not None:
+        return chinese, "gb18030", "encoding_uncertain"
     raise ImportFileError("encoding")
 
 
@@ -377,10 +469,7 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _csv_rows(data: bytes) -> Iterator[list[object]]:
-    text = _decode(data)
-    if "\x00" in text:
-        raise ImportFileError("format", extension="csv")
+def _csv_rows(text: str) -> Iterator[list[object]]:
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), strict=False
     )
@@ -456,27 +545,34 @@ def read_table(data: bytes, filename: str, limit: int | None = None) -> Table:
         ``None`` reads everything and enforces :data:`MAX_ROWS`
     :returns: a :class:`Table`, which unpacks as ``headers, rows``
     :raises ImportFileError: ``empty`` (no data line), ``format`` (not a
-        CSV or XLSX file; ``extension``), ``encoding`` (a CSV neither UTF-8,
-        UTF-16 with BOM nor GB18030), ``xlsx_unavailable`` (openpyxl is not
+        CSV or XLSX file; ``extension``), ``binary`` (a ``.csv`` whose bytes
+        are no text: NUL or control bytes), ``encoding`` (a CSV neither
+        UTF-8, UTF-16 with BOM, GB18030 nor what the charset detector
+        recognises), ``xlsx_unavailable`` (openpyxl is not
         installed), ``too_many_rows`` (more than :data:`MAX_ROWS` data lines;
         ``max``)
     """
     if not data:
         raise ImportFileError("empty")
     extension = _extension(filename)
+    encoding, note = "", None
     if data.startswith(_ZIP_MAGIC):
         # whatever its name says: an XLSX file renamed .csv is still read
         raw_rows: Iterator[Sequence[object]] = _xlsx_rows(data)
     elif data.startswith(_OLE_MAGIC):
         raise ImportFileError("format", extension="xls")
     elif extension in _CSV_EXTENSIONS:
-        raw_rows = _csv_rows(data)
+        text, encoding, note = _decode(data)
+        if "\x00" in text:  # UTF-16 text holding a NUL
+            raise ImportFileError("binary")
+        raw_rows = _csv_rows(text)
     else:
         raise ImportFileError("format", extension=extension)
 
     lines = _text_rows(raw_rows)
     try:
-        return _table(lines, limit)
+        table = _table(lines, limit)
+        return dataclasses.replace(table, encoding=encoding, encoding_note=note)
     finally:
         # a preview stops early: close the workbook now
         lines.close()

@@ -79,10 +79,12 @@ from datetime import datetime, timedelta, timezone
 from json.encoder import encode_basestring as _encode_string
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .text import shown, storable
 from .waybill import MAX_LENGTH, MIN_LENGTH, normalize_number, validate_number
 
 __all__ = [
     "DEFAULT_STATUS_MAP",
+    "EARLIEST_EVENT_TIME",
     "EXACT_ONLY_WORDS",
     "KEYWORD_PRIORITY",
     "MAX_LENGTHS",
@@ -100,6 +102,7 @@ __all__ = [
     "StatusTable",
     "TrackingError",
     "copy_text",
+    "courier_code",
     "dedup_key",
     "derive_state",
     "event_order_key",
@@ -175,8 +178,9 @@ MAX_LENGTHS = {
 #: Codes of :class:`TrackingError`. ``timezone`` is a configuration error
 #: (unknown ``tz_name``), the others reject one row. Parameters:
 #: ``unknown_field``/``type``/``too_long``: ``field`` (``too_long`` also
-#: ``max``); ``waybill_invalid``: ``reason`` (a ``waybill.VALIDATION_CODES``
-#: generic code); ``courier_invalid``/``time``/``time_future``: ``value``;
+#: ``max``; ``text_invalid``: a NUL or lone surrogate, also ``field``);
+#: ``waybill_invalid``: ``reason`` (a ``waybill.VALIDATION_CODES`` generic
+#: code); ``courier_invalid``/``time``/``time_future``/``time_past``: ``value``;
 #: ``status``: ``status``; ``timezone``: ``tz_name``.
 REJECTION_CODES = (
     "not_a_dict",
@@ -190,6 +194,8 @@ REJECTION_CODES = (
     "status_missing",
     "status",
     "too_long",
+    "text_invalid",
+    "time_past",
     "timezone",
 )
 
@@ -855,6 +861,9 @@ _TIME = re.compile(
     re.ASCII | re.IGNORECASE,
 )
 _FUTURE_TOLERANCE = timedelta(days=1)
+#: Default earliest plausible event time (naive UTC, R-WB-3): a scan dated
+#: before it is a sender's bug (year 1, a unix 0), not a parcel's history.
+EARLIEST_EVENT_TIME = datetime(1990, 1, 1)
 
 
 def _zone(tz_name: str) -> ZoneInfo:
@@ -896,7 +905,10 @@ def _parse_text_time(text: str) -> datetime | None:
 
 
 def parse_event_time(
-    value: object, tz_name: str, now: datetime | None = None
+    value: object,
+    tz_name: str,
+    now: datetime | None = None,
+    earliest: datetime | None = None,
 ) -> datetime:
     """Parse an event time into a naive UTC datetime, to the second (R-WB-3).
 
@@ -912,7 +924,9 @@ def parse_event_time(
 
     Raise ``TrackingError("time", value=...)`` on anything else and
     ``TrackingError("time_future", value=...)`` when the time is more than one
-    day after ``now`` (naive UTC or aware; default: the current time).
+    day after ``now`` (naive UTC or aware; default: the current time);
+    ``TrackingError("time_past", value=...)`` when it is before ``earliest``
+    (naive UTC; default :data:`EARLIEST_EVENT_TIME`).
     ``TrackingError("timezone")`` when ``tz_name`` is unknown.
     """
     zone = _zone(tz_name)
@@ -935,6 +949,8 @@ def parse_event_time(
     )
     if result - current > _FUTURE_TOLERANCE:
         raise TrackingError("time_future", value=value)
+    if result < (EARLIEST_EVENT_TIME if earliest is None else earliest):
+        raise TrackingError("time_past", value=value)
     return result
 
 
@@ -980,6 +996,8 @@ def _text(row: Mapping, field: str) -> str:
         return ""
     if not isinstance(value, str):
         raise TrackingError("type", field=field)
+    if not storable(value):
+        raise TrackingError("text_invalid", field=field)
     value = value.strip()
     if len(value) > MAX_LENGTHS[field]:
         raise TrackingError("too_long", field=field, max=MAX_LENGTHS[field])
@@ -1010,12 +1028,22 @@ def _row_courier(courier: object) -> str | None:
     return courier_code
 
 
+def courier_code(value: str) -> str | None:
+    """The upper-case courier code ``value`` names (``" sf "`` is ``SF``), or
+    ``None`` when blank or not ``[A-Z0-9_]{1,16}``."""
+    try:
+        return _row_courier(value)
+    except TrackingError:
+        return None
+
+
 def normalize_row(
     row: object,
     *,
     tz_name: str,
     mapping: "Mapping | StatusTable | None" = None,
     now: datetime | None = None,
+    earliest: datetime | None = None,
 ) -> IngestRow:
     """Validate one incoming tracking row and return an :class:`IngestRow`.
 
@@ -1030,20 +1058,24 @@ def normalize_row(
       per-courier rules are checked by the ORM);
     * ``courier``: optional; ``courier_invalid`` (``value``) unless a string
       matching ``[A-Z0-9_]{1,16}`` once stripped and upper-cased;
-    * ``time``: ``time`` (also when missing) / ``time_future``
-      (:func:`parse_event_time` in ``tz_name``);
+    * ``time``: ``time`` (also when missing) / ``time_future`` /
+      ``time_past`` (:func:`parse_event_time` in ``tz_name``, before
+      ``earliest``);
     * ``status``: ``type``, ``status_missing`` when absent or blank,
       ``too_long``, ``status`` (``status``) when :func:`resolve_status`
       finds nothing in ``mapping`` (a mapping or a :class:`StatusTable`);
     * ``place``, ``description``, ``operator``, ``operator_phone``: ``type``
       unless a string or ``None``, ``too_long`` (``field``, ``max``) beyond
-      :data:`MAX_LENGTHS` (after stripping).
+      :data:`MAX_LENGTHS` (after stripping);
+    * any text field (``status`` included): ``text_invalid`` (``field``) when
+      it holds a NUL character or a lone surrogate, which PostgreSQL cannot
+      store (:func:`text.storable`).
     """
     if not isinstance(row, Mapping):
         raise TrackingError("not_a_dict")
     for field in row:
         if field not in ROW_FIELDS:
-            raise TrackingError("unknown_field", field=str(field))
+            raise TrackingError("unknown_field", field=shown(field))
 
     number = _row_number(row.get("waybill"))
     courier = row.get("courier")
@@ -1052,7 +1084,7 @@ def normalize_row(
     raw_time = row.get("time")
     if raw_time is None or (isinstance(raw_time, str) and not raw_time.strip()):
         raise TrackingError("time", value=raw_time)
-    time = parse_event_time(raw_time, tz_name, now)
+    time = parse_event_time(raw_time, tz_name, now, earliest)
 
     status = row.get("status")
     if status is not None and not isinstance(status, str):
@@ -1127,8 +1159,10 @@ class RowBatch:
         tz_name: str,
         mapping: "Mapping | StatusTable | None" = None,
         now: datetime | None = None,
+        earliest: datetime | None = None,
     ) -> None:
         self.tz_name = tz_name
+        self.earliest = EARLIEST_EVENT_TIME if earliest is None else earliest
         self.table = (
             mapping if isinstance(mapping, StatusTable) else StatusTable(mapping)
         )
@@ -1152,11 +1186,15 @@ class RowBatch:
         """Same as :func:`normalize_row` with this batch's arguments."""
         if type(row) is not dict:
             return normalize_row(
-                row, tz_name=self.tz_name, mapping=self.table, now=self.now
+                row,
+                tz_name=self.tz_name,
+                mapping=self.table,
+                now=self.now,
+                earliest=self.earliest,
             )
         for field in row:
             if field not in _ROW_FIELD_SET:
-                raise TrackingError("unknown_field", field=str(field))
+                raise TrackingError("unknown_field", field=shown(field))
         get = row.get
 
         raw_number = get("waybill")
@@ -1231,12 +1269,14 @@ class RowBatch:
             if match:
                 result = self._iso_with_offset(match)
         if result is None:
-            return parse_event_time(raw_time, self.tz_name, self.now)
+            return parse_event_time(raw_time, self.tz_name, self.now, self.earliest)
         if result - self._current > _FUTURE_TOLERANCE:
             if self.now is not None:
                 raise TrackingError("time_future", value=raw_time)
             # the time of this row, as parse_event_time reads it
-            return parse_event_time(raw_time, self.tz_name)
+            return parse_event_time(raw_time, self.tz_name, earliest=self.earliest)
+        if result < self.earliest:
+            raise TrackingError("time_past", value=raw_time)
         return result
 
     def _iso_with_offset(self, match: re.Match) -> datetime | None:

@@ -29,6 +29,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from .text import storable
+from .tracking import courier_code as _courier_code
 from .waybill import normalize_number
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "kuaidi100_sign",
     "parse_events_body",
     "parse_kuaidi100_push",
+    "path_courier",
     "sign",
     "status_for",
     "verify_kuaidi100",
@@ -191,8 +194,10 @@ def _has_lone_surrogate(value) -> bool:
     return False
 
 
-def _loads(text: str):
-    """Strict ``json.loads``: any failure is ``WebhookError("json_invalid")``."""
+def _loads(text: str, *, surrogates: bool = False):
+    """Strict ``json.loads``: any failure is ``WebhookError("json_invalid")``;
+    a lone surrogate in a string too unless ``surrogates`` (then the caller
+    rejects the rows holding one, :func:`text.storable`)."""
     try:
         value = json.loads(
             text, object_pairs_hook=_pairs, parse_constant=_reject_constant
@@ -202,7 +207,7 @@ def _loads(text: str):
     except ValueError as error:
         # JSONDecodeError, our hooks, and int() refusing a 5,000-digit number.
         raise WebhookError("json_invalid", message=str(error)[:200]) from None
-    if _has_lone_surrogate(value):
+    if not surrogates and _has_lone_surrogate(value):
         raise WebhookError("json_invalid", message="lone surrogate in a string")
     return value
 
@@ -265,6 +270,13 @@ def verify_signature(
     return None
 
 
+def path_courier(value: object) -> str | None:
+    """The courier code of a webhook URL (``/logistics/webhook/<code>``),
+    upper-case, or ``None`` when it cannot be one (any character outside
+    ``A-Z0-9_``, a NUL included): the courier is then unknown (404)."""
+    return _courier_code(value) if isinstance(value, str) else None
+
+
 def parse_events_body(body: bytes) -> list:
     """Return the ``events`` list of a webhook body, or raise
     :class:`WebhookError`.
@@ -275,7 +287,8 @@ def parse_events_body(body: bytes) -> list:
     surrogates), ``body_not_object``, ``events_missing``, ``extra_keys``
     (params: keys, sorted), ``events_not_list``, ``events_empty``,
     ``too_many_events`` (params: max). The rows are returned as they are:
-    the ingest service validates each one.
+    the ingest service validates each one, so a row holding a NUL or a lone
+    surrogate (``"\\u0000"``, ``"\\ud800"``) is rejected alone there.
     """
     body = bytes(body)
     if len(body) > MAX_BODY:
@@ -286,7 +299,7 @@ def parse_events_body(body: bytes) -> list:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise WebhookError("body_encoding") from None
-    payload = _loads(text)
+    payload = _loads(text, surrogates=True)
     if not isinstance(payload, dict):
         raise WebhookError("body_not_object")
     if "events" not in payload:
@@ -453,9 +466,17 @@ def _code_text(value, field_name, *, code="field_invalid", **params):
     return text or None
 
 
+_COMPANY = re.compile(r"[a-z0-9_]{1,64}", re.ASCII)
+
+
 def _company(value, field_name):
+    """A Kuaidi100 company code (``shunfeng``): ``None`` when absent or
+    blank, ``field_invalid`` unless lower-case letters, digits and ``_``
+    (a NUL or any other character is refused before any search)."""
     text = _optional_text(value, field_name)
     text = (text or "").strip().lower()
+    if text and not _COMPANY.fullmatch(text):
+        raise WebhookError("field_invalid", field=field_name)
     return text or None
 
 
@@ -520,6 +541,8 @@ def parse_kuaidi100_result(last: object, field: str = "lastResult"):
     number = normalize_number(raw_number)
     if not number:
         raise WebhookError("number_missing")
+    if not storable(number):
+        raise WebhookError("field_invalid", field="nu")
     company = _company(last.get("com"), "com") or ""
     state = _code_text(last.get("state"), "state")
 

@@ -415,8 +415,26 @@ class LogisticsReceipt(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    # set only from the ID number itself (_set_id_number) and by the erasure:
+    # read-only in the views is not enough, an RPC write must fail too
+    _PROTECTED_ID_FIELDS = frozenset(
+        ("signer_id_number_masked", "delegate_id_number_masked", "id_erased_date")
+    )
+
+    def _check_protected_id_fields(self, vals):
+        if self.env.su or not self._PROTECTED_ID_FIELDS.intersection(vals):
+            return
+        raise AccessError(
+            self.env._(
+                "The masked ID numbers and their erasure date are set from the ID "
+                "number itself: they cannot be written."
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_protected_id_fields(vals)
         receipts = super().create(vals_list)
         for receipt in receipts:
             if not receipt.location and receipt.origin_station:
@@ -435,6 +453,7 @@ class LogisticsReceipt(models.Model):
         return receipts
 
     def write(self, vals):
+        self._check_protected_id_fields(vals)
         if "state" not in vals:
             return super().write(vals)
         vals = dict(vals)

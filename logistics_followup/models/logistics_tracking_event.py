@@ -4,6 +4,7 @@ import io
 import random
 import time
 from contextlib import closing
+from datetime import datetime
 
 import psycopg2
 import psycopg2.errors
@@ -177,6 +178,7 @@ class LogisticsTrackingEvent(models.Model):
         batch = tracking_core.RowBatch(
             tz_name=tz_name,
             mapping=self.env["logistics.status.mapping"]._get_mapping(),
+            earliest=self._earliest_event_time(),
         )
         normalize = batch.normalize
         rejected = []
@@ -708,6 +710,23 @@ class LogisticsTrackingEvent(models.Model):
         if self.env.cr.fetchone():
             self.env["logistics.notification"]._trigger_dispatch()
 
+    @api.model
+    def _earliest_event_time(self):
+        """The earliest plausible event time (naive UTC) of the settings
+        (issue 11 item 9; default ``core.tracking.EARLIEST_EVENT_TIME``)."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("logistics_followup.event_time_min")
+        )
+        try:
+            day = fields.Date.to_date(value) if value else None
+        except ValueError:
+            day = None
+        if not day:
+            return tracking_core.EARLIEST_EVENT_TIME
+        return datetime.combine(day, datetime.min.time())
+
     def _rejection_reason(self, code, params):
         """The translated reason of a rejected row."""
         params = params or {}
@@ -748,6 +767,15 @@ class LogisticsTrackingEvent(models.Model):
                 "The time is missing or not ISO 8601, e.g. 2026-11-11T08:30:00+08:00."
             ),
             "time_future": self.env._("The time is more than a day in the future."),
+            "time_past": self.env._(
+                "The time is before %(earliest)s: not a plausible scan date.",
+                earliest=fields.Date.to_string(self._earliest_event_time()),
+            ),
+            "text_invalid": self.env._(
+                "The field %(field)s holds characters that cannot be stored (a NUL "
+                "character or an invalid Unicode sequence).",
+                field=params.get("field", ""),
+            ),
             "timezone": self.env._(
                 "The company's timezone %(tz)s is unknown: fix it on the company's "
                 "address.",

@@ -8,6 +8,7 @@ from ..core import delivery as delivery_core
 from ..core import masking
 from ..core import portal as portal_core
 from ..core import problem as problem_core
+from ..core import text as text_core
 from ..core import ticketing as ticketing_core
 from ..core import transit as transit_core
 from ..core import waybill as waybill_core
@@ -898,6 +899,17 @@ class LogisticsWaybill(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _get_thread_with_access(
+        self, thread_id, *, hash=None, pid=None, token=None, **kwargs
+    ):
+        """A parcel's shared link (its access token, or a hash and partner
+        id) opens the masked parcel page only: it gives no access to the
+        waybill's back-office chatter, neither to post into it nor to read
+        it, through Odoo's portal message routes (issue 11 item 10). Users
+        who may read or write the waybill keep their access."""
+        return super()._get_thread_with_access(thread_id, **kwargs)
+
+    @api.model
     def _portal_domain(self, partner):
         """The parcels a customer sees in the portal: those his company (its
         commercial partner and its contacts) sent or receives (R-PT-1)."""
@@ -936,13 +948,33 @@ class LogisticsWaybill(models.Model):
             }
         return {"name": name, "address": " ".join(address.split()), "phone": phone}
 
-    def _portal_timeline(self, masked):
-        """The scans, newest first, as dicts for a portal page; the free text
-        of a masked page has its phone and ID numbers hidden (R-PT-2). One
-        query whatever the number of events."""
+    def _portal_timeline(self, tz_name=None, sides=None):
+        """The scans, newest first, as dicts for a portal page, their times
+        local to ``tz_name`` (naive, :func:`core.portal.local_time`).
+
+        The free text is masked (:func:`core.portal.mask_text`): on a public
+        or shared page (``sides`` empty) every phone, ID number and signer's
+        name; on the page of the owner of ``sides`` the other party's phone
+        and names, every ID number and signer's name too: a scan text must
+        not show what the other party's block masks (R-PT-1, R-PT-2, GB/T
+        41833). One query whatever the number of events."""
         self.ensure_one()
+        others = {"sender", "receiver"} - set(sides or ())
+        if not sides:
+            masking_options = {}
+        else:
+            partners = [self[f"{side}_partner_id"] for side in others]
+            masking_options = {
+                "phones": [self[f"{side}_phone"] for side in others]
+                + [partner.phone for partner in partners],
+                "names": [self[f"{side}_name"] for side in others]
+                + [partner.name for partner in partners],
+            }
         labels = dict(self._fields["state"]._description_selection(self.env))
-        text = portal_core.mask_text if masked else (lambda value: value or "")
+
+        def text(value):
+            return portal_core.mask_text(value, **masking_options)
+
         self.env.cr.execute(
             SQL(
                 "SELECT event_time, place, state, description "
@@ -953,7 +985,7 @@ class LogisticsWaybill(models.Model):
         )
         return [
             {
-                "time": moment,
+                "time": portal_core.local_time(moment, tz_name),
                 "place": place or "",
                 "state": labels.get(state, state),
                 "description": text(description),
@@ -966,7 +998,9 @@ class LogisticsWaybill(models.Model):
         """R-PT-2: the parcel with this waybill number whose sender's or
         receiver's phone ends with ``last4``; an empty recordset when the
         number or the digits are wrong (the caller cannot tell which)."""
-        number = waybill_core.normalize_number(number)
+        # what cannot be a number (a NUL, a lone surrogate) never reaches the
+        # database
+        number = portal_core.lookup_number(number)
         last4 = portal_core.lookup_last4(last4)
         if not number or not last4:
             return self.browse()
@@ -996,6 +1030,10 @@ class LogisticsWaybill(models.Model):
         description = (description or "").strip()
         if not description:
             raise UserError(self.env._("Tell us what happened with your parcel."))
+        if not text_core.storable(description):
+            raise UserError(
+                self.env._("Your message holds characters we cannot store.")
+            )
         if not self._portal_sides(partner):
             raise UserError(self.env._("This parcel is not one of yours."))
         lang_env = self.with_context(lang=partner.lang or self.env.lang).env

@@ -17,6 +17,13 @@ class ResConfigSettings(models.TransientModel):
         help="What tracking events for a waybill number not yet in the database "
         "do: create the waybill, or be rejected with a reason.",
     )
+    # a Date cannot be a config_parameter field: get_values / set_values
+    logistics_event_time_min = fields.Date(
+        string="Earliest Event Date",
+        help="Tracking events dated before this day (UTC) are rejected with a "
+        "reason: a scan that old is a sender's error. Events more than a day "
+        "in the future are rejected too.",
+    )
     logistics_kuaidi100_salt = fields.Char(
         string="Kuaidi100 Salt",
         config_parameter="logistics_followup.kuaidi100_salt",
@@ -197,3 +204,17 @@ class ResConfigSettings(models.TransientModel):
                 "logistics_followup.notify_enabled",
                 "1" if settings.logistics_notify_enabled else "0",
             )
+
+    def get_values(self):
+        values = super().get_values()
+        earliest = self.env["logistics.tracking.event"]._earliest_event_time()
+        values["logistics_event_time_min"] = earliest.date()
+        return values
+
+    def set_values(self):
+        result = super().set_values()
+        self.env["ir.config_parameter"].sudo().set_param(
+            "logistics_followup.event_time_min",
+            fields.Date.to_string(self.logistics_event_time_min) or False,
+        )
+        return result

@@ -19,3 +19,5 @@ from . import test_web_client
 from . import test_portal
 from . import test_ticket_routing
 from . import test_notification
+from . import test_hardening
+from . import test_fuzz

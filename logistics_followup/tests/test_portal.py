@@ -256,6 +256,10 @@ class TestParcelPortal(HttpCase):
         response = self.post_ticket(self.mine, "complaint", "  ")
         self.assertEqual(response.status_code, 400)
         self.assertIn("Tell us what happened with your parcel.", response.text)
+        # a NUL character: a reason, not a server error
+        response = self.post_ticket(self.mine, "complaint", "快递\x00丢了")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("characters we cannot store", response.text)
         self.assertFalse(self.mine.ticket_ids)
 
     def test_cannot_open_ticket_on_others_parcel(self):

@@ -484,6 +484,31 @@ class TestReceiptPrivacy(ReceiptCommon):
             with self.assertRaises(AccessError):
                 receipt.with_user(self.portal_user).read(["signer_id_number_masked"])
 
+    def test_masked_id_fields_protected(self):
+        """Issue 11 item 10: the masked ID numbers (and their erasure date)
+        cannot be written by an agent over RPC, only derived from the
+        number; writing the number itself still updates them."""
+        receipt = self.make_receipt()
+        with self.key():
+            receipt.signer_id_number = VALID_ID
+        as_agent = receipt.with_user(self.agent)
+        for field in (
+            "signer_id_number_masked",
+            "delegate_id_number_masked",
+            "id_erased_date",
+        ):
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                as_agent.write({field: "1999-01-01 00:00:00"})
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            as_agent.create(
+                {
+                    "waybill_id": receipt.waybill_id.id,
+                    "signer_id_number_masked": "110105********0000",
+                }
+            )
+        self.assertEqual(receipt.signer_id_number_masked, "110105********002X")
+        as_agent.write({"signer_name": receipt.signer_name or "x"})
+
     def test_reveal_log(self):
         receipt = self.make_receipt()
         Reveal = self.env["logistics.receipt.reveal"]

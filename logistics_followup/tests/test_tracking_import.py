@@ -171,6 +171,36 @@ class TestTrackingImport(LogisticsCommon):
         with self.assertRaisesRegex(UserError, "not a CSV or XLSX file"):
             self.wizard(b"%PDF-1.7", "trace.pdf").action_read_file()
 
+    def test_binary_junk_and_latin_csv(self):
+        """Issue 11 item 10: binary junk is "not a text, CSV or XLSX file"
+        (not "empty"); a Latin-1 CSV is read as such, with a warning to
+        check it; a GBK one is read as before, without a warning."""
+        junk = bytes(range(256)) * 16
+        with self.assertRaisesRegex(UserError, "not a text, CSV or XLSX file"):
+            self.wizard(junk, "trace.csv").action_read_file()
+        latin = csv_file(
+            [
+                ["waybill", "time", "status", "place"],
+                [NUMBER, "2026-11-10 09:00:00", "picked_up", "Montréal Gare Centrale"],
+                [NUMBER, "2026-11-10 10:00:00", "in_transit", "Zürich Hauptbahnhof"],
+            ],
+            encoding="latin-1",
+        )
+        wizard = self.wizard(latin, "trace.csv", courier_id=self.courier_sf.id)
+        wizard.action_read_file()
+        self.assertIn("ISO-8859-1", wizard.encoding_warning)
+        wizard.action_import()
+        places = self.Waybill.search([("number", "=", NUMBER)]).event_ids.mapped(
+            "place"
+        )
+        self.assertIn("Montréal Gare Centrale", places)
+        gbk = csv_file(
+            [["运单号", "时间", "状态"], [NUMBER, "2026-11-10 11:00:00", "派件中"]]
+        )
+        wizard = self.wizard(gbk, "trace.csv", courier_id=self.courier_sf.id)
+        wizard.action_read_file()
+        self.assertFalse(wizard.encoding_warning)
+
     def test_user_mapping_is_respected(self):
         data = csv_file(
             [

@@ -67,6 +67,10 @@ class LogisticsTrackingImport(models.TransientModel):
         inverse_name="import_id",
         string="Columns",
     )
+    encoding_warning = fields.Char(
+        readonly=True,
+        help="Set when the CSV file's encoding is a guess: check the preview.",
+    )
     has_waybill_column = fields.Boolean(compute="_compute_has_waybill_column")
     preview = fields.Html(compute="_compute_preview")
     accepted_count = fields.Integer(string="Imported", readonly=True)
@@ -121,7 +125,13 @@ class LogisticsTrackingImport(models.TransientModel):
                     }
                 )
             )
-        self.write({"column_ids": commands, "state": "map"})
+        self.write(
+            {
+                "column_ids": commands,
+                "state": "map",
+                "encoding_warning": self._encoding_warning(table),
+            }
+        )
         return self._reopen()
 
     def action_back(self):
@@ -215,6 +225,26 @@ class LogisticsTrackingImport(models.TransientModel):
         except importer.ImportFileError as error:
             raise UserError(self._file_error_message(error)) from error
 
+    def _encoding_warning(self, table):
+        """The warning shown when the encoding of a CSV is a guess (issue 11
+        item 10: a Latin-1 file used to be read as GB18030 silently)."""
+        if table.encoding_note == "encoding_guessed":
+            return self.env._(
+                "The file is not UTF-8 text: it was read as %(encoding)s, the "
+                "encoding it most likely uses. Check the accented or Chinese "
+                "characters in the preview; if they are wrong, save the file as "
+                "CSV UTF-8 and read it again.",
+                encoding=table.encoding.upper(),
+            )
+        if table.encoding_note == "encoding_uncertain":
+            return self.env._(
+                "The file is not UTF-8 text and its encoding could not be "
+                "recognised with certainty: it was read as GBK (GB18030). Check "
+                "the characters in the preview; if they are wrong, save the file "
+                "as CSV UTF-8 and read it again."
+            )
+        return False
+
     def _file_error_message(self, error):
         params = error.params
         messages = {
@@ -222,6 +252,12 @@ class LogisticsTrackingImport(models.TransientModel):
             "format": self.env._(
                 "The file %(filename)s is not a CSV or XLSX file (Excel 97-2003 .xls "
                 "files are not supported): save it as .xlsx or .csv and try again.",
+                filename=self.filename or "",
+            ),
+            "binary": self.env._(
+                "The file %(filename)s is not a text, CSV or XLSX file: its "
+                "content is binary. Export the scans as .xlsx or .csv and try "
+                "again.",
                 filename=self.filename or "",
             ),
             "encoding": self.env._(

@@ -369,6 +369,73 @@ def test_error_encoding():
     assert error_of(read_table, data, "a.csv").code == "encoding"
 
 
+LATIN_LINES = [
+    ("waybill", "time", "status", "place"),
+    ("SF3299150988269", "2026-11-11 08:00:00", "delivered", "Montréal Gare Centrale"),
+    ("SF3299150988270", "2026-11-11 09:00:00", "delivered", "Zürich Hauptbahnhof"),
+]
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+def test_latin_csv_detected_and_noted(encoding):
+    """Issue 11 item 10: a Latin-1 / Windows-1252 CSV is no longer read as
+    GB18030 mojibake without a word: the charset detector's encoding is used
+    and the table carries a note for the user to check it."""
+    pytest.importorskip("chardet")
+    table = read_table(csv_bytes(LATIN_LINES, encoding=encoding), "a.csv")
+    assert table.rows[0][3] == "Montréal Gare Centrale"
+    assert table.rows[1][3] == "Zürich Hauptbahnhof"
+    assert table.encoding_note == "encoding_guessed"
+    assert table.encoding in ("iso-8859-1", "windows-1252")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
+def test_chinese_and_utf_csv_read_without_note(encoding):
+    """GB18030 / GBK / UTF-8 (BOM or not) / UTF-16 exports stay exactly as
+    they were read before the detector, without a note."""
+    table = read_table(csv_bytes([CHINESE_HEADERS, *LINES], encoding=encoding), "a.csv")
+    assert table.encoding_note is None
+    assert table.headers[: len(CHINESE_HEADERS)] == list(CHINESE_HEADERS)
+
+
+def test_gb18030_without_detector_or_unsure(monkeypatch):
+    """Without chardet, or when it is not sure, a non-UTF-8 CSV is read as
+    GB18030 and noted as uncertain."""
+    data = csv_bytes([CHINESE_HEADERS, *LINES], encoding="gbk")
+    monkeypatch.setattr(importer, "_detect", lambda data: (None, 0.0))
+    table = read_table(data, "a.csv")
+    assert (table.encoding, table.encoding_note) == ("gb18030", "encoding_uncertain")
+    assert table.headers[: len(CHINESE_HEADERS)] == list(CHINESE_HEADERS)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(256)) * 8,
+        b"\x89PNG\r\n\x1a\n" + bytes(range(32)) * 20,
+        b"\x1c\x1d\x1e\x1f\x0b" * 200,
+        "运单号,时间\n".encode() + b"\x00\x00\x01",
+        b"\xff\xfe" + "运单号\x00,时间\n".encode("utf-16-le"),
+    ],
+)
+def test_binary_junk_is_not_text(data):
+    """Issue 11 item 10: binary junk named .csv is ``binary`` ("not a text,
+    CSV or XLSX file"), never ``empty``."""
+    assert error_of(read_table, data, "a.csv").code == "binary"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=1, max_size=400))
+def test_any_bytes_read_or_refused_with_a_code(data):
+    """Any bytes: a table, or one of the file error codes."""
+    try:
+        table = read_table(data, "a.csv")
+    except ImportFileError as error:
+        assert error.code in FILE_ERROR_CODES
+    else:
+        assert table.rows
+
+
 def test_error_xlsx_unavailable(monkeypatch):
     monkeypatch.setitem(sys.modules, "openpyxl", None)  # import raises ImportError
     assert error_of(read_table, b"PK\x03\x04", "a.xlsx").code == "xlsx_unavailable"

@@ -116,6 +116,8 @@ def test_rejection_codes():
         "status_missing",
         "status",
         "too_long",
+        "text_invalid",
+        "time_past",
         "timezone",
     }
     assert len(REJECTION_CODES) == len(set(REJECTION_CODES))
@@ -973,6 +975,57 @@ def test_reject_time_missing_key():
 def test_reject_time_future():
     error = _reject({**ROW, "time": "2026-11-13 08:30:00"})
     assert error.code == "time_future"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1989-12-31T23:59:59Z", "0001-01-01T12:00:00+00:00", "1970-01-01 08:00:00"],
+)
+def test_reject_time_past(value):
+    """Issue 11 item 9 (R-WB-3): a scan before 1990 is a sender's bug."""
+    error = _reject({**ROW, "time": value})
+    assert (error.code, error.params) == ("time_past", {"value": value})
+
+
+def test_time_past_boundary_and_setting():
+    """The earliest time is inclusive and configurable (naive UTC)."""
+    assert normalize_row(
+        {**ROW, "time": "1990-01-01T00:00:00Z"}, tz_name=TZ, now=NOW
+    ).time == datetime(1990, 1, 1)
+    later = datetime(2026, 1, 1)
+    error = _reject({**ROW, "time": "2025-12-31T23:59:59Z"}, earliest=later)
+    assert error.code == "time_past"
+    assert (
+        normalize_row(
+            {**ROW, "time": "2026-01-01T00:00:00Z"}, tz_name=TZ, now=NOW, earliest=later
+        ).time
+        == later
+    )
+    with pytest.raises(TrackingError) as info:
+        parse_event_time(datetime(1, 1, 1, 12), "America/New_York", NOW)
+    assert info.value.code in ("time", "time_past")
+
+
+@pytest.mark.parametrize(
+    "field", ["place", "description", "operator", "operator_phone", "status"]
+)
+@pytest.mark.parametrize("bad", ["\x00", "a\x00b", "\ud800", "x\udfffy"])
+def test_reject_unstorable_text(field, bad):
+    """Issue 11 item 1: a NUL or a lone surrogate (PostgreSQL cannot store
+    them) rejects the row with a reason instead of aborting the batch."""
+    error = _reject({**ROW, field: bad})
+    assert (error.code, error.params) == ("text_invalid", {"field": field})
+
+
+@pytest.mark.parametrize("bad", ["SF\x001234567", "\ud800SF3299150988269"])
+def test_reject_unstorable_number_and_courier(bad):
+    """A NUL in the number, the courier, the time or a key is a row error."""
+    assert _reject({**ROW, "waybill": bad}).code == "waybill_invalid"
+    assert _reject({**ROW, "courier": bad}).code == "courier_invalid"
+    assert _reject({**ROW, "time": "2026-11-11\x00 08:30:00"}).code == "time"
+    error = _reject({**ROW, "bad\x00key\ud800": "x"})
+    assert error.code == "unknown_field"
+    assert error.params["field"] == "bad\ufffdkey\ufffd"
 
 
 def test_reject_timezone():

@@ -68,6 +68,12 @@ _TIMES = (
     " ",
     "yesterday",
     "２０２６-11-11T08:30:00+08:00",
+    "1989-12-31T23:59:59Z",
+    "1990-01-01T00:00:00Z",
+    "1990-01-01T07:59:59+08:00",
+    "1995-06-01T00:00:00+08:00",
+    "1970-01-01 08:00:00",
+    "2026-11-11\x00T08:30:00+08:00",
 )
 _TEXTS = (
     "",
@@ -80,6 +86,10 @@ _TEXTS = (
     "e\u0301",
     "x" * 40,
     "x" * 200,
+    "\x00",
+    "NUL\x00inside",
+    "\ud800",
+    "lone \udfff surrogate",
 )
 _STATUSES = (
     *sorted({code for _source, code in DEFAULT_STATUS_MAP})[:40],
@@ -162,11 +172,18 @@ def _outcome(function, *args, **kwargs):
         return ("error", type(error))
 
 
-def _check_batch(batch_rows, tz_name=TZ, now=NOW, mapping=None):
+def _check_batch(batch_rows, tz_name=TZ, now=NOW, mapping=None, earliest=None):
     table = StatusTable(mapping)
-    batch = RowBatch(tz_name=tz_name, mapping=table, now=now)
+    batch = RowBatch(tz_name=tz_name, mapping=table, now=now, earliest=earliest)
     for row in batch_rows:
-        slow = _outcome(normalize_row, row, tz_name=tz_name, mapping=table, now=now)
+        slow = _outcome(
+            normalize_row,
+            row,
+            tz_name=tz_name,
+            mapping=table,
+            now=now,
+            earliest=earliest,
+        )
         fast = _outcome(batch.normalize, row)
         assert fast == slow, row
         if slow[0] != "ok":
@@ -186,6 +203,17 @@ def test_batch_normalizes_like_normalize_row(batch_rows):
     """R-WB-3: any row, valid or not, gives what normalize_row gives; the
     caches of the batch (repeated rows) change nothing."""
     _check_batch(batch_rows + batch_rows[:3])
+
+
+@SETTINGS
+@given(
+    st.lists(rows(), max_size=8),
+    st.sampled_from((None, datetime(1995, 5, 31, 16), datetime(2026, 11, 11))),
+)
+def test_batch_earliest_like_normalize_row(batch_rows, earliest):
+    """Issue 11 item 9: the earliest plausible time (the setting) is applied
+    by the batch's shortcuts exactly as by normalize_row."""
+    _check_batch(batch_rows, earliest=earliest)
 
 
 @SETTINGS

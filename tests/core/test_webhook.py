@@ -28,6 +28,7 @@ from logistics_followup.core.webhook import (
     kuaidi100_sign,
     parse_events_body,
     parse_kuaidi100_push,
+    path_courier,
     sign,
     status_for,
     verify_kuaidi100,
@@ -324,8 +325,6 @@ def malformed_bodies():
         ("minus_infinity", b'{"events": [-Infinity]}', "json_invalid"),
         ("duplicate_events", b'{"events": [1], "events": [2]}', "json_invalid"),
         ("duplicate_in_row", b'{"events": [{"a": 1, "a": 2}]}', "json_invalid"),
-        ("lone_surrogate", b'{"events": ["\\ud800"]}', "json_invalid"),
-        ("lone_surrogate_key", b'{"events": [{"\\udfff": 1}]}', "json_invalid"),
         ("bad_escape", b'{"events": ["\\x41"]}', "json_invalid"),
         ("control_char", b'{"events": ["a\x01b"]}', "json_invalid"),
         (
@@ -885,6 +884,61 @@ def test_data_item_invalid(data, index, field):
 def test_status_invalid_params():
     error = kd100_error('{"status": "paused", "lastResult": {"nu": "1"}}')
     assert error.params == {"value": "paused"}
+
+
+@pytest.mark.parametrize(
+    ("body", "rows"),
+    [
+        (b'{"events": ["\\ud800"]}', ["\ud800"]),
+        (b'{"events": [{"\\udfff": 1}]}', [{"\udfff": 1}]),
+        (
+            b'{"events": [{"description": "a\\u0000b"}, {"place": "\\ud800"}]}',
+            [{"description": "a\x00b"}, {"place": "\ud800"}],
+        ),
+    ],
+)
+def test_unstorable_rows_left_to_ingest(body, rows):
+    """Issue 11 item 1: a NUL or a lone surrogate inside a row does not
+    reject the whole body (its valid rows would be lost with it): the rows
+    are returned and the ingest service rejects the bad ones alone
+    (``normalize_row``: ``text_invalid`` / ``unknown_field``)."""
+    assert parse_events_body(body) == rows
+
+
+@pytest.mark.parametrize(
+    "value", ["sf", " SF ", "JT_2", "SF\x00", "S F", "SF/..", "\ud800", "", "A" * 17]
+)
+def test_path_courier(value):
+    """Issue 11 item 1: the courier code of a webhook URL is checked before
+    any search (``/logistics/webhook/SF%00`` is an unknown courier, 404)."""
+    expected = {"sf": "SF", " SF ": "SF", "JT_2": "JT_2"}.get(value)
+    assert path_courier(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("comNew", "shunfeng\x00"),
+        ("comOld", "\x00"),
+        ("comNew", "shun feng"),
+        ("lastResult.com", "yunda\x00"),
+        ("lastResult.nu", "SF\x001234567"),
+    ],
+)
+def test_kuaidi100_unstorable_fields(field, value):
+    """Issue 11 item 1: a company code or a number holding a NUL (or any
+    character a code cannot hold) is a ``field_invalid`` answer (Kuaidi100's
+    JSON protocol), never a search that fails in the database."""
+    last = {"nu": "SF1234567890123", "com": "shunfeng", "data": []}
+    payload = {"status": "polling", "lastResult": last}
+    if field.startswith("lastResult."):
+        last[field.split(".")[1]] = value
+    else:
+        payload[field] = value
+    error = kd100_error(json.dumps(payload))
+    assert error.code == "field_invalid"
+    assert error.params["field"] == field.split(".")[-1]
+    assert status_for(error.code) == 400
 
 
 def test_param_too_large():
