@@ -32,6 +32,14 @@ The waybills are created before anything is timed, the same way (ORM
 ``SF1000000000000``.., naive on its own ``SF2000000000000``.. (so its events do
 not collide with ours), COPY references ours. The last line is
 ``ingest_to_copy_ratio=<ours events/s / COPY events/s>``.
+
+``--notify`` measures instead what customer notifications cost the
+ingestion: every waybill has a sender and a receiver with an e-mail (opted
+in by default), the same rows are ingested twice into two sets of waybills,
+once with notifications switched off and once on (the ingestion then flags
+the waybills that reached a milestone and triggers the dispatch, which runs
+apart: timed separately, informational). The last line is
+``notify_overhead=<seconds with / seconds without>``.
 """
 
 import argparse
@@ -45,6 +53,7 @@ from odoo_registry import open_registry
 
 OURS_BASE = 1_000_000_000_000
 NAIVE_BASE = 2_000_000_000_000
+NOTIFY_BASE = 3_000_000_000_000
 START = datetime(2026, 6, 1, 8, 0)
 SPREAD_MINUTES = 120 * 24 * 60  # waybill start times spread over 120 days
 STATUSES = ("1", "0", "0", "5", "301")  # Kuaidi100: 揽收, 在途, 在途, 派件, 本人签收
@@ -539,12 +548,71 @@ def parse_args(argv):
         action="store_true",
         help="break ours down by phase (adds a little overhead to ours)",
     )
+    parser.add_argument(
+        "--notify",
+        action="store_true",
+        help="measure the overhead of customer notifications on ingest",
+    )
     args = parser.parse_args(argv)
     if not 0 < args.waybills <= args.events:
         parser.error("need 0 < --waybills <= --events")
     if args.naive_sample < 1 or args.batch < 1:
         parser.error("--naive-sample and --batch must be positive")
     return args
+
+
+def give_partners(env, base, count):
+    """Every waybill of ``base`` gets a sender and a receiver with an e-mail
+    (200 partners shared; untimed, by SQL on our own table)."""
+    partners = env["res.partner"].create(
+        [{"name": f"客户 {i}", "email": f"customer{i}@example.com"} for i in range(200)]
+    )
+    ids = partners.ids
+    env.cr.execute(
+        "UPDATE logistics_waybill SET sender_partner_id = (%s::int[])[1 + id %% 100], "
+        "receiver_partner_id = (%s::int[])[101 + id %% 100] "
+        "WHERE number LIKE %s",
+        [ids, ids, f"SF{base // 10**12}%"],
+    )
+
+
+def run_notify(env, args, counts):
+    """The same rows ingested with notifications off, then on, into two sets
+    of waybills; then the dispatch, apart."""
+    Config = env["ir.config_parameter"].sudo()
+    Config.set_param("logistics_followup.notify_max_age_days", "3650")
+    rows_off = build_rows(OURS_BASE, counts, args.order)
+    rows_on = build_rows(NOTIFY_BASE, counts, args.order)
+    create_waybills(env, OURS_BASE, args.waybills)
+    create_waybills(env, NOTIFY_BASE, args.waybills)
+    give_partners(env, OURS_BASE, args.waybills)
+    give_partners(env, NOTIFY_BASE, args.waybills)
+    env.cr.commit()
+    Config.set_param("logistics_followup.notify_enabled", "0")
+    env.cr.commit()
+    print("ingest, notifications off ...", flush=True)
+    off = run_ours(env, rows_off, args.batch, False)
+    Config.set_param("logistics_followup.notify_enabled", "1")
+    env.cr.commit()
+    print("ingest, notifications on ...", flush=True)
+    on = run_ours(env, rows_on, args.batch, False)
+    env.cr.execute("SELECT count(*) FROM logistics_waybill WHERE notify_pending")
+    flagged = env.cr.fetchone()[0]
+    start = time.perf_counter()
+    counts_sent = env["logistics.notification"]._dispatch(commit=True)
+    dispatch_s = time.perf_counter() - start
+    print()
+    print(f"{'path':<44} {'events':>8} {'seconds':>9} {'events/s':>10}")
+    for label, (count, seconds) in (
+        ("ingest(), notifications off", off),
+        ("ingest(), notifications on", on),
+    ):
+        print(f"{label:<44} {count:>8} {seconds:>9.2f} {count / seconds:>10.0f}")
+    print(
+        f"dispatch (apart, informational): {flagged} waybills flagged, "
+        f"{counts_sent['queued']} notifications queued in {dispatch_s:.2f} s"
+    )
+    print(f"notify_overhead={on[1] / off[1]:.3f}")
 
 
 def main(argv=None):
@@ -557,6 +625,13 @@ def main(argv=None):
     counts = events_per_waybill(args.events, args.waybills)
     per = max(1, round(args.events / args.waybills))
     naive_counts = events_per_waybill(args.naive_sample, -(-args.naive_sample // per))
+
+    if args.notify:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            env = env(context=env["res.users"].context_get())
+            run_notify(env, args, counts)
+        return
 
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {})

@@ -364,13 +364,25 @@ class LogisticsNotification(models.Model):
         return self.with_context(lang=self.partner_id.lang or "en_US")
 
     def _milestone_label(self):
+        """The milestone in the customer's language, with how a delivery was
+        signed and, for an exception, its problem type where known."""
         self.ensure_one()
-        labels = dict(
-            self._lang_env()
-            ._fields["milestone"]
-            ._description_selection(self._lang_env().env)
-        )
-        return labels.get(self.milestone, "")
+        env = self._lang_env().env
+        labels = dict(self._fields["milestone"]._description_selection(env))
+        label = labels.get(self.milestone, "")
+        waybill = self.waybill_id.with_env(env(su=True))
+        detail = ""
+        if self.milestone == "delivered" and waybill.signed_by:
+            signed = dict(waybill._fields["signed_by"]._description_selection(env))
+            detail = signed.get(waybill.signed_by, "")
+        elif self.milestone == "exception":
+            ticket = waybill.ticket_ids.filtered(
+                lambda t: t.logistics_open and t.problem_type_id
+            )[:1]
+            detail = ticket.problem_type_id.name or ""
+        if not detail:
+            return label
+        return env._("%(milestone)s (%(detail)s)", milestone=label, detail=detail)
 
     def _text(self):
         """The short text of an SMS (and the subject of an e-mail)."""

@@ -102,10 +102,12 @@ class TestNotification(NotificationCommon):
         self.scan(waybill, "out_for_delivery", NOW - timedelta(hours=2), "webhook")
         self.dispatch()
         self.assertEqual(self.told(waybill), first)
-        self.scan(waybill, "delivered", NOW - timedelta(hours=1))
+        self.scan(waybill, "301", NOW - timedelta(hours=1))  # 本人签收
         self.dispatch()
         delivered = self.told(waybill) - first
         self.assertEqual(delivered.partner_id, self.sender | self.receiver)
+        # how it was signed, in the message
+        self.assertIn("(", delivered[0].mail_id.subject)
         self.scan(waybill, "exception", NOW - timedelta(minutes=30))
         self.dispatch()
         self.scan(waybill, "delivered", NOW - timedelta(minutes=10))
