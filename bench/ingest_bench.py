@@ -588,14 +588,30 @@ def run_notify(env, args, counts):
     give_partners(env, OURS_BASE, args.waybills)
     give_partners(env, NOTIFY_BASE, args.waybills)
     env.cr.commit()
-    Config.set_param("logistics_followup.notify_enabled", "0")
-    env.cr.commit()
-    print("ingest, notifications off ...", flush=True)
-    off = run_ours(env, rows_off, args.batch, False)
-    Config.set_param("logistics_followup.notify_enabled", "1")
-    env.cr.commit()
-    print("ingest, notifications on ...", flush=True)
-    on = run_ours(env, rows_on, args.batch, False)
+    # batch by batch, off and on in turn (the order swapped every other
+    # batch), so both see the same table sizes and the same machine noise
+    print("ingest, notifications off and on in turn ...", flush=True)
+    timed = {False: 0.0, True: 0.0}
+    accepted = {False: 0, True: 0}
+    Event = env["logistics.tracking.event"]
+    batches = zip(
+        chunks(rows_off, args.batch), chunks(rows_on, args.batch), strict=True
+    )
+    for number, (batch_off, batch_on) in enumerate(batches):
+        runs = [(False, batch_off), (True, batch_on)]
+        for enabled, batch in runs if number % 2 == 0 else runs[::-1]:
+            Config.set_param(
+                "logistics_followup.notify_enabled", "1" if enabled else "0"
+            )
+            env.cr.commit()
+            start = time.perf_counter()
+            result = Event.ingest(batch, source="api")
+            env.cr.commit()
+            timed[enabled] += time.perf_counter() - start
+            accepted[enabled] += result["accepted"]
+            env.invalidate_all()
+    off = (accepted[False], timed[False])
+    on = (accepted[True], timed[True])
     env.cr.execute("SELECT count(*) FROM logistics_waybill WHERE notify_pending")
     flagged = env.cr.fetchone()[0]
     start = time.perf_counter()

@@ -5,7 +5,6 @@ parcel's follow / unfollow button and the one-click unsubscribe link of every
 message (no login, token-protected)."""
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 from .portal import LogisticsCustomerPortal
@@ -71,11 +70,8 @@ class ParcelNotificationPortal(LogisticsCustomerPortal):
         website=True,
     )
     def portal_parcel_follow(self, waybill_id, follow=None, **kw):
-        try:
-            waybill, owner = self._parcel_check_access(waybill_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        if not owner:
+        waybill = self._owned_parcel(waybill_id)
+        if not waybill:
             return request.redirect("/my")
         partner = request.env.user.partner_id
         command = (3 if follow == "1" else 4, partner.id)

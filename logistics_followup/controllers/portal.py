@@ -87,6 +87,15 @@ class LogisticsCustomerPortal(CustomerPortal):
             False,
         )
 
+    def _owned_parcel(self, waybill_id):
+        """The waybill if it is one of the logged-in customer's parcels,
+        else None (the caller sends him back to /my)."""
+        try:
+            waybill, owner = self._parcel_check_access(waybill_id)
+        except (AccessError, MissingError):
+            return None
+        return waybill if owner else None
+
     def _parcel_page_values(self, waybill, owner, access_token=None, **extra):
         partner = request.env.user.partner_id
         sides = waybill._portal_sides(partner) if owner else set()
@@ -237,11 +246,8 @@ class LogisticsCustomerPortal(CustomerPortal):
     def portal_parcel_ticket(
         self, waybill_id, request_kind=None, description=None, **kw
     ):
-        try:
-            waybill, owner = self._parcel_check_access(waybill_id)
-        except (AccessError, MissingError):
-            return request.redirect("/my")
-        if not owner:
+        waybill = self._owned_parcel(waybill_id)
+        if not waybill:
             return request.redirect("/my")
         try:
             ticket, created = waybill._portal_open_ticket(
@@ -251,7 +257,7 @@ class LogisticsCustomerPortal(CustomerPortal):
             # the page again, with the reason and what the customer typed
             values = self._parcel_page_values(
                 waybill,
-                owner,
+                True,
                 ticket_error=error.args[0],
                 request_kind=request_kind,
                 description=description or "",

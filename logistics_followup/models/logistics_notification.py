@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, email_normalize
 
 from ..core import notify as notify_core
+from .common import trigger_cron
 from .logistics_notification_milestone import MILESTONE_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -80,11 +81,7 @@ class LogisticsNotification(models.Model):
 
     @api.model
     def _trigger_dispatch(self):
-        cron = self.env.ref(
-            "logistics_followup.ir_cron_notify_dispatch", raise_if_not_found=False
-        )
-        if cron:
-            cron.sudo()._trigger()
+        trigger_cron(self.env, "logistics_followup.ir_cron_notify_dispatch")
 
     @api.model
     def _cron_dispatch(self, batch=DISPATCH_BATCH):

@@ -10,7 +10,7 @@ from odoo.tools import SQL
 from ..core import problem as problem_core
 from ..core import ticketing as ticketing_core
 from ..core import transit as transit_core
-from .common import format_local
+from .common import format_local, trigger_cron
 
 _logger = logging.getLogger(__name__)
 
@@ -172,11 +172,7 @@ class LogisticsProblemDetection(models.AbstractModel):
     @api.model
     def _trigger_events(self):
         """Run the event-driven pass as soon as a cron worker is free."""
-        cron = self.env.ref(
-            "logistics_followup.ir_cron_detect_events", raise_if_not_found=False
-        )
-        if cron:
-            cron.sudo()._trigger()
+        trigger_cron(self.env, "logistics_followup.ir_cron_detect_events")
 
     @api.model
     def _detect(self, batch=DETECTION_BATCH, commit=False, now=None):
