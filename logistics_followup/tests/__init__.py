@@ -19,3 +19,4 @@ from . import test_web_client
 from . import test_portal
 from . import test_ticket_routing
 from . import test_logistics_reports
+from . import test_logistics_report_run
