@@ -58,6 +58,12 @@
         "demo/logistics_delivery_demo.xml",
         "demo/logistics_receipt_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "logistics_followup/static/src/dashboard/dashboard.js",
+            "logistics_followup/static/src/dashboard/dashboard.xml",
+        ],
+    },
     "external_dependencies": {"python": ["pygal"]},
     "development_status": "Alpha",
 }

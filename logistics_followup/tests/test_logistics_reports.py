@@ -3,6 +3,8 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -362,3 +364,31 @@ class TestReportViews(ReportCommon):
         ):
             with self.assertRaises(AccessError):
                 self.env[model].with_user(self.portal_user).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardFigures(ReportCommon):
+    """The dashboard's figures, on Monday 2026-11-23 14:00 in Shanghai."""
+
+    def test_figures_and_their_records(self):
+        self.env.company.partner_id.tz = "Asia/Shanghai"
+        with freeze_time("2026-11-23 06:00:00"):
+            data = (
+                self.env["logistics.dashboard"]
+                .with_user(self.supervisor)
+                .get_dashboard_data()
+            )
+        cards = {card["key"]: card for card in data["cards"]}
+        self.assertEqual(cards["open_problems"]["value"], 2)
+        self.assertEqual(cards["complaints_today"]["value"], 2)
+        self.assertEqual(cards["complaints_week"]["value"], 2)
+        self.assertEqual(cards["problems_week"]["value"], 2)
+        self.assertEqual(cards["breaches_week"]["value"], 0)
+        # each figure opens its records
+        found = self.env["helpdesk.ticket"].search(cards["complaints_week"]["domain"])
+        self.assertEqual(found, self.complaint1 | self.complaint2)
+        complaints = data["trend"]["series"][0]
+        self.assertEqual(complaints["kind"], "complaint")
+        self.assertEqual(complaints["data"][-1], 2)
+        self.assertEqual(sum(complaints["data"]), 2)
+        self.assertEqual(data["trend"]["labels"][-1], "11-23")
