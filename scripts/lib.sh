@@ -122,7 +122,7 @@ ensure_odoo_deps() {
 }
 
 ensure_browser_and_pdf() {
-    apt_install chromium wkhtmltopdf fonts-noto-cjk || warn "browser tours or PDF rendering may be skipped"
+    apt_install chromium wkhtmltopdf fonts-noto-cjk poppler-utils || warn "browser tours or PDF rendering may be skipped"
 }
 
 free_port() {

@@ -265,6 +265,12 @@ def complaint_needs_root_cause(kind: str | None, closed: bool, root_cause) -> bo
     return kind == "complaint" and bool(closed) and _blank(root_cause)
 
 
+def complaint_needs_cause(kind: str | None, closed: bool, cause_id) -> bool:
+    """R-CP-6: a closed complaint must carry its structured cause, so that
+    causes can be grouped (the problem type proposes one)."""
+    return kind == "complaint" and bool(closed) and not cause_id
+
+
 def customer_side(direction: str | None) -> str:
     """Whose ticket a parcel's chase is: the sender of a parcel sent by us,
     the receiver of a parcel delivered by us (R-PP-2 / R-PP-3)."""

@@ -22,7 +22,10 @@ from . import logistics_ticket_step
 from . import logistics_peak_period
 from . import logistics_response_target
 from . import logistics_escalation
+from . import logistics_cause
 from . import helpdesk_ticket
+from . import logistics_report_run
+from . import logistics_dashboard
 from . import logistics_problem_detection
 from . import logistics_delivery_area
 from . import logistics_delivery_round

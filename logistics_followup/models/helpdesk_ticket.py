@@ -11,6 +11,7 @@ from odoo.fields import Domain
 from odoo.tools import html2plaintext
 
 from ..core import problem as problem_core
+from ..core import reporting as reporting_core
 from ..core import ticketing as ticketing_core
 from .common import count_by
 from .logistics_problem_type import KIND_SELECTION
@@ -71,7 +72,10 @@ class HelpdeskTicket(models.Model):
         related="waybill_id.is_overdue", string="Beyond Transit Time", groups=INTERNAL
     )
     problem_type_id = fields.Many2one(
-        "logistics.problem.type", tracking=True, groups=INTERNAL
+        "logistics.problem.type",
+        index="btree_not_null",
+        tracking=True,
+        groups=INTERNAL,
     )
     compensation_possible = fields.Boolean(
         related="problem_type_id.compensation_possible", groups=INTERNAL
@@ -143,6 +147,28 @@ class HelpdeskTicket(models.Model):
     )
     root_cause = fields.Text(
         tracking=True, help="Required to close a complaint (R-CP-1).", groups=INTERNAL
+    )
+    # R-CP-6: a structured cause and the station it is counted against
+    cause_id = fields.Many2one(
+        "logistics.cause",
+        index="btree_not_null",
+        tracking=True,
+        help="Proposed by the problem type; required to close a complaint. "
+        "The root cause keeps the detail.",
+        groups=INTERNAL,
+    )
+    responsible_station = fields.Char(
+        string="Station in Reports",
+        compute="_compute_responsible_station",
+        store=True,
+        index="btree_not_null",
+        help="The station chased when there is one, else the parcel's "
+        "delivering station, else its origin station: what the reports "
+        "group by.",
+        groups=INTERNAL,
+    )
+    reopen_count = fields.Integer(
+        string="Reopened", readonly=True, copy=False, groups=INTERNAL
     )
     signed_case = fields.Selection(
         SIGNED_CASE_SELECTION,
@@ -249,6 +275,10 @@ class HelpdeskTicket(models.Model):
         "(first_response_deadline) WHERE first_response_deadline IS NOT NULL "
         "AND first_response_date IS NULL AND response_breached IS NOT TRUE"
     )
+    # the reports' periods and default groupings (R-RP-2, R-CP-4)
+    _logistics_created_idx = models.Index(
+        "(create_date, logistics_kind) WHERE logistics_kind IS NOT NULL"
+    )
     _deadline_open_idx = models.Index(
         "(logistics_deadline) WHERE logistics_open AND parcel_returned_date IS NULL"
     )
@@ -256,6 +286,19 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
+
+    @api.depends(
+        "responsible_station_id.name",
+        "waybill_id.origin_station",
+        "waybill_id.destination_station",
+    )
+    def _compute_responsible_station(self):
+        for ticket in self:
+            ticket.responsible_station = reporting_core.responsible_station(
+                ticket.responsible_station_id.name,
+                ticket.waybill_id.origin_station,
+                ticket.waybill_id.destination_station,
+            )
 
     @api.depends("waybill_id")
     def _compute_waybill_facts(self):
@@ -483,15 +526,18 @@ class HelpdeskTicket(models.Model):
                 )
 
     def _check_complaint_closure(self):
-        """R-CP-1: a complaint is closed only with its root cause."""
+        """R-CP-1: a complaint is closed only with its root cause; R-CP-6:
+        and its structured cause."""
         for ticket in self:
             if problem_core.complaint_needs_root_cause(
                 ticket.logistics_kind, ticket.stage_id.closed, ticket.root_cause
+            ) or problem_core.complaint_needs_cause(
+                ticket.logistics_kind, ticket.stage_id.closed, ticket.cause_id.id
             ):
                 raise ValidationError(
                     self.env._(
-                        "Complaint %(ticket)s cannot be closed without its root "
-                        "cause: analyse why it happened first.",
+                        "Complaint %(ticket)s cannot be closed without its cause "
+                        "and root cause: analyse why it happened first.",
                         ticket=ticket.display_name,
                     )
                 )
@@ -560,14 +606,21 @@ class HelpdeskTicket(models.Model):
     def write(self, vals):
         if self.env.context.get("logistics_no_hooks"):
             return super().write(vals)
-        closing = self.browse()
+        closing = reopening = self.browse()
         if vals.get("stage_id"):
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
             if stage.closed:
                 closing = self.filtered(
                     lambda t: t.logistics_kind == "complaint" and not t.closed
                 )
+            else:
+                reopening = self.filtered(lambda t: t.logistics_kind and t.closed)
         res = super().write(vals)
+        for ticket in reopening:
+            # the complaint analysis counts reopened tickets
+            ticket.with_context(logistics_no_hooks=True).write(
+                {"reopen_count": ticket.reopen_count + 1}
+            )
         if "problem_type_id" in vals:
             self._apply_problem_type()
         if "waybill_id" in vals:
@@ -580,7 +633,7 @@ class HelpdeskTicket(models.Model):
         if self.env.context.get("logistics_merging"):
             # merged into another ticket: closed as a duplicate, not resolved
             return res
-        if "stage_id" in vals or "root_cause" in vals:
+        if "stage_id" in vals or {"root_cause", "cause_id"} & set(vals):
             self._check_complaint_closure()
         closing._schedule_complaint_revisit()
         return res

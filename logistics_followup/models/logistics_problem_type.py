@@ -85,6 +85,11 @@ class LogisticsProblemType(models.Model):
         help="The team that receives the tickets of this type; empty: the "
         "company's parcel-service team.",
     )
+    cause_id = fields.Many2one(
+        "logistics.cause",
+        string="Proposed Cause",
+        help="The cause (R-CP-6) proposed to this type's tickets.",
+    )
     ticket_count = fields.Integer(compute="_compute_ticket_count")
 
     _code_uniq = models.Constraint("UNIQUE(code)", "Problem type codes are unique.")
@@ -127,6 +132,8 @@ class LogisticsProblemType(models.Model):
                 for step in self.step_ids
             ],
         }
+        if self.cause_id:
+            vals["cause_id"] = self.cause_id.id
         if self.deadline_hours:
             vals["logistics_deadline"] = now + timedelta(hours=self.deadline_hours)
         return vals

@@ -301,6 +301,8 @@ class LogisticsWaybill(models.Model):
         "This courier already has a waybill with this number in this company.",
     )
     # the filters of the overdue search and of the tracking-stop cron
+    # R-RP-1: the shipment reports' periods
+    _shipped_idx = models.Index("(shipped_date) WHERE shipped_date IS NOT NULL")
     _overdue_idx = models.Index(
         "(expected_date) WHERE state NOT IN ('delivered', 'returned', 'lost')"
     )

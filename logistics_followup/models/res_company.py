@@ -11,3 +11,44 @@ class ResCompany(models.Model):
         string="Parcel-Service Team",
         help="Receives the parcel tickets whose problem type names no team of its own.",
     )
+    # R-CP-4 / R-RP-2 / R-RP-3: when the supervisor reports are mailed, in
+    # the company's time zone
+    logistics_report_weekday = fields.Selection(
+        [
+            ("0", "Monday"),
+            ("1", "Tuesday"),
+            ("2", "Wednesday"),
+            ("3", "Thursday"),
+            ("4", "Friday"),
+            ("5", "Saturday"),
+            ("6", "Sunday"),
+        ],
+        string="Weekly Reports On",
+        default="0",
+    )
+    logistics_report_weekly_hour = fields.Integer(
+        string="Weekly Reports From (hour)", default=8
+    )
+    logistics_report_weekly_deadline_hour = fields.Integer(
+        string="Weekly Reports Due Before (hour)", default=12
+    )
+    logistics_report_monthly_day = fields.Integer(
+        string="Monthly Reports On (day)", default=1
+    )
+    logistics_report_monthly_deadline_day = fields.Integer(
+        string="Monthly Reports Due Before (day)", default=3
+    )
+    logistics_report_partner_ids = fields.Many2many(
+        comodel_name="res.partner",
+        relation="res_company_logistics_report_partner_rel",
+        string="Extra Report Recipients",
+        help="Also receive the weekly and monthly reports, besides the supervisors.",
+    )
+
+    _logistics_report_hours = models.Constraint(
+        "CHECK(logistics_report_weekly_hour BETWEEN 0 AND 23 "
+        "AND logistics_report_weekly_deadline_hour BETWEEN 0 AND 24 "
+        "AND logistics_report_monthly_day BETWEEN 1 AND 28 "
+        "AND logistics_report_monthly_deadline_day BETWEEN 1 AND 28)",
+        "Report hours are 0 to 23 and report days 1 to 28.",
+    )

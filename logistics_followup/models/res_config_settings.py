@@ -178,6 +178,24 @@ class ResConfigSettings(models.TransientModel):
     logistics_team_id = fields.Many2one(
         related="company_id.logistics_team_id", readonly=False
     )
+    logistics_report_weekday = fields.Selection(
+        related="company_id.logistics_report_weekday", readonly=False
+    )
+    logistics_report_weekly_hour = fields.Integer(
+        related="company_id.logistics_report_weekly_hour", readonly=False
+    )
+    logistics_report_weekly_deadline_hour = fields.Integer(
+        related="company_id.logistics_report_weekly_deadline_hour", readonly=False
+    )
+    logistics_report_monthly_day = fields.Integer(
+        related="company_id.logistics_report_monthly_day", readonly=False
+    )
+    logistics_report_monthly_deadline_day = fields.Integer(
+        related="company_id.logistics_report_monthly_deadline_day", readonly=False
+    )
+    logistics_report_partner_ids = fields.Many2many(
+        related="company_id.logistics_report_partner_ids", readonly=False
+    )
     logistics_receipt_clerk_id = fields.Many2one(
         comodel_name="res.users",
         string="Default Receipt Clerk",

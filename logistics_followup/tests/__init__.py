@@ -21,3 +21,5 @@ from . import test_ticket_routing
 from . import test_notification
 from . import test_hardening
 from . import test_fuzz
+from . import test_logistics_reports
+from . import test_logistics_report_run

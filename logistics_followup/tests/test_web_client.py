@@ -148,6 +148,20 @@ class TestWebClient(HttpCase):
             "lf_web_supervisor",
         )
 
+    def test_supervisor_dashboard(self):
+        """The dashboard renders its figures and trend chart (Chart.js) and a
+        figure opens the records behind it."""
+        self.assert_renders(
+            "/odoo/action-logistics_followup.logistics_dashboard_action",
+            [
+                ".o_logistics_dashboard_card[data-key=open_problems]",
+                "canvas.o_logistics_dashboard_trend",
+                "click:.o_logistics_dashboard_card[data-key=open_problems]",
+                ".o_list_view .o_data_row",
+            ],
+            "lf_web_supervisor",
+        )
+
     def test_portal_parcel_pages(self):
         """R-PT-1 in the browser: the portal home shows the customer's
         parcels card (its counter comes from the page's script), the list
