@@ -19,6 +19,7 @@
         "data/logistics_problem_data.xml",
         "data/logistics_receipt_data.xml",
         "data/ir_cron_data.xml",
+        "data/logistics_revisit_data.xml",
         "views/logistics_courier_views.xml",
         "views/delivery_carrier_views.xml",
         "views/logistics_waybill_views.xml",
@@ -38,6 +39,7 @@
         "views/logistics_problem_type_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/logistics_escalation_views.xml",
+        "views/logistics_revisit_views.xml",
         "data/mail_template_data.xml",
         "views/logistics_portal_templates.xml",
         "views/logistics_followup_menus.xml",
@@ -50,6 +52,7 @@
         "demo/helpdesk_ticket_demo.xml",
         "demo/logistics_delivery_demo.xml",
         "demo/logistics_receipt_demo.xml",
+        "demo/logistics_revisit_demo.xml",
     ],
     "development_status": "Alpha",
 }
