@@ -184,9 +184,7 @@ def rebalance_owners(customers: Sequence[tuple], owners: Iterable[Owner]) -> dic
     if not pool:
         return {}
     total_weight = sum(o.capacity for o in pool)
-    share = {
-        o.key: math.ceil(len(customers) * o.capacity / total_weight) for o in pool
-    }
+    share = {o.key: math.ceil(len(customers) * o.capacity / total_weight) for o in pool}
     kept = {o.key: 0 for o in pool}
     moving = []
     for customer, agent in sorted(customers, key=lambda c: c[0]):

@@ -405,8 +405,7 @@ class LogisticsRevisit(models.Model):
             )
             revisit.message_post(
                 body=self.env._(
-                    "Not reached (attempt %(n)s of %(max)s): next attempt on "
-                    "%(date)s.",
+                    "Not reached (attempt %(n)s of %(max)s): next attempt on %(date)s.",
                     n=attempts,
                     max=revisit_core.MAX_ATTEMPTS,
                     date=fields.Date.to_string(nxt),
@@ -549,9 +548,7 @@ class LogisticsRevisit(models.Model):
             Activity.with_context(mail_activity_quick_update=True).create(new)
 
     def _activity_summary(self):
-        return self.env._(
-            "Revisit %(customer)s", customer=self.partner_id.display_name
-        )
+        return self.env._("Revisit %(customer)s", customer=self.partner_id.display_name)
 
     # ------------------------------------------------------------
     # R-CP-1 / R-RV-3: AFTER A COMPLAINT
@@ -658,7 +655,7 @@ class LogisticsRevisit(models.Model):
         added), then today's plan among the available agents."""
         today = today or self._today(company)
         self.env.flush_all()
-        created = self._create_due(company, today)
+        created = self._insert_due(company, today)
         plan = self._assign_today(company, today)
         return {"created": created, **plan}
 
@@ -796,7 +793,7 @@ class LogisticsRevisit(models.Model):
         return SQL(" UNION ALL ").join(parts)
 
     @api.model
-    def _create_due(self, company, today):
+    def _insert_due(self, company, today):
         """Creates the due revisits of all rules in a few statements (our own
         table); returns how many. One open revisit per customer: the
         highest-priority reason, then the earliest due date, wins; every
@@ -897,6 +894,7 @@ class LogisticsRevisit(models.Model):
 
     @api.model
     def _unreachable_rate(self, company, today):
+        self.flush_model(["attempts", "state", "last_attempt_date", "company_id"])
         self.env.cr.execute(
             SQL(
                 """SELECT COALESCE(sum(attempts), 0),

@@ -73,7 +73,9 @@ class LogisticsRevisitRule(models.Model):
         for rule in self.filtered(lambda r: r.code == "campaign"):
             if not rule.date_from or not rule.date_to or rule.date_to < rule.date_from:
                 raise ValidationError(
-                    self.env._("A campaign needs a date range, its end after its start.")
+                    self.env._(
+                        "A campaign needs a date range, its end after its start."
+                    )
                 )
             try:
                 rule._campaign_domain()

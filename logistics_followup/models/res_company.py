@@ -21,9 +21,7 @@ class ResCompany(models.Model):
     def _logistics_seed_revisit_rules(self):
         """A new company gets the main company's revisit rules (R-RV-1..3)."""
         Rule = self.env["logistics.revisit.rule"].sudo()
-        seeds = Rule.search(
-            [("company_id", "=", self.env.ref("base.main_company").id)]
-        )
+        seeds = Rule.search([("company_id", "=", self.env.ref("base.main_company").id)])
         for company in self:
             if not Rule.search_count([("company_id", "=", company.id)]):
                 for rule in seeds:

@@ -15,7 +15,6 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     logistics_customer = fields.Boolean(
-        string="Logistics Customer",
         index=True,
         help="A customer of the courier service: it gets a responsible agent "
         "and regular revisits.",
@@ -46,6 +45,10 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        today = fields.Date.context_today(self)
+        for vals in vals_list:
+            if vals.get("logistics_agent_id"):
+                vals.setdefault("logistics_assigned_date", today)
         partners = super().create(vals_list)
         partners.filtered(
             lambda p: p.logistics_customer and not p.logistics_agent_id
@@ -59,9 +62,7 @@ class ResPartner(models.Model):
             vals = dict(vals, logistics_assigned_date=fields.Date.context_today(self))
         res = super().write(vals)
         if vals.get("logistics_customer"):
-            self.filtered(
-                lambda p: not p.logistics_agent_id
-            )._logistics_assign_agents()
+            self.filtered(lambda p: not p.logistics_agent_id)._logistics_assign_agents()
         return res
 
     def _logistics_agent_pool(self, company):

@@ -18,3 +18,4 @@ from . import test_receipt_envelope
 from . import test_web_client
 from . import test_portal
 from . import test_ticket_routing
+from . import test_revisit
