@@ -948,8 +948,10 @@ class LogisticsRevisit(models.Model):
         for key, agent in plan.assigned.items():
             if current[key] != (agent, today):
                 by_agent.setdefault(agent, []).append(key)
+        # the activity is the agent's notice: no assignment email per revisit
+        quiet = self.with_context(mail_auto_subscribe_no_notify=True)
         for agent, ids in by_agent.items():
-            self.browse(ids).write({"user_id": agent, "planned_date": today})
+            quiet.browse(ids).write({"user_id": agent, "planned_date": today})
         # undone revisits of earlier days not planned today: back to the
         # backlog (no date), their activity withdrawn
         self.env.cr.execute(

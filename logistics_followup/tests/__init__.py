@@ -19,3 +19,4 @@ from . import test_web_client
 from . import test_portal
 from . import test_ticket_routing
 from . import test_revisit
+from . import test_revisit_web_client
