@@ -141,6 +141,19 @@ class TestRevisitRules(RevisitCommon):
         self.assertEqual(revisit.rule_id, self.rule["new_customer"])
         self.assertLessEqual(revisit.due_date, self.today + timedelta(days=7))
 
+    def test_supervisor_rebalances_a_team(self):
+        """R-RP-5: the team's customers spread again over its available
+        members; those of a member who is away move."""
+        customers = [self.customer(agent=self.agent) for _i in range(4)]
+        customers += [self.customer(agent=self.agent2) for _i in range(2)]
+        self.team.with_user(self.supervisor).action_rebalance_customers()
+        owners = [p.logistics_agent_id for p in customers]
+        self.assertEqual(owners.count(self.agent), 3)
+        self.assertEqual(owners.count(self.agent2), 3)
+        self.agent2.logistics_available = False
+        self.team.action_rebalance_customers()
+        self.assertTrue(all(p.logistics_agent_id == self.agent for p in customers))
+
     def test_regular_every_sixty_days_and_frequent_problems(self):
         """R-RV-2: revisited 61 days ago -> due; 10 days ago -> not; with 3
         tickets in the last 30 days -> the frequent-problems rule wins and
