@@ -441,6 +441,8 @@ class TestRevisitOutcome(RevisitCommon):
         self.assertEqual(ticket.waybill_id, waybill)
         self.assertEqual(ticket.logistics_kind, "inquiry")
         self.assertIn(revisit, ticket.sudo().logistics_source_revisit_ids)
+        arch = ticket.with_user(self.agent).get_view(view_type="form")["arch"]
+        self.assertIn("logistics_source_revisit_ids", arch)
         plain = self.revisit().with_user(self.agent)
         plain.suggestions = "希望增加夜间派送"
         plain.action_followup_ticket()
