@@ -630,12 +630,12 @@ class LogisticsRevisit(models.Model):
     @api.model
     def _quota(self, company):
         param = self.env["ir.config_parameter"].sudo()
-        return int(param.get_param(QUOTA_PARAM, DEFAULT_QUOTA))
+        return max(0, int(param.get_param(QUOTA_PARAM, DEFAULT_QUOTA) or 0))
 
     @api.model
     def _daily_max(self):
         param = self.env["ir.config_parameter"].sudo()
-        return int(param.get_param(CAP_PARAM, DEFAULT_CAP))
+        return max(1, int(param.get_param(CAP_PARAM, DEFAULT_CAP) or 0))
 
     @api.model
     def _cron_plan(self):

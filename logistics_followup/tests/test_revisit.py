@@ -313,6 +313,15 @@ class TestRevisitPlanning(RevisitCommon):
         for partner in partners[:3]:
             self.assertFalse(self.open_revisit(partner).activity_ids)
 
+    def test_quota_from_settings(self):
+        """R-RV-4: the quota is configurable (default 4)."""
+        self.assertEqual(self.plan()["target"], 4)
+        self.env["res.config.settings"].create(
+            {"logistics_revisit_quota": 6, "logistics_revisit_daily_max": 8}
+        ).execute()
+        self.assertEqual(self.Revisit._daily_max(), 8)
+        self.assertEqual(self.plan()["target"], 6)
+
     def test_unreachable_rate_raises_target(self):
         """Half of last month's calls failed: the daily target doubles."""
         partner = self.customer()
