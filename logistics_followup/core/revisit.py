@@ -178,26 +178,29 @@ def rebalance_owners(customers: Sequence[tuple], owners: Iterable[Owner]) -> dic
     """A team's customers spread again (the supervisor's rebalance):
     ``customers`` ``(customer, agent or None)``; returns ``{customer: agent}``
     for the customers that change agent. Each agent keeps his customers up to
-    his share (weighted by capacity, rounded up); the surplus and customers
-    without an available agent go to the agents with the fewest."""
+    his share (weighted by capacity, rounded down); the others go one by one
+    to the agent with the fewest for his capacity, their own agent first
+    among equals (then the smallest key): as few moves as balance allows, and
+    a rebalanced team stays as it is."""
     pool = [o for o in owners if o.available and o.capacity > 0]
     if not pool:
         return {}
     total_weight = sum(o.capacity for o in pool)
-    share = {o.key: math.ceil(len(customers) * o.capacity / total_weight) for o in pool}
-    kept = {o.key: 0 for o in pool}
+    share = {
+        o.key: math.floor(len(customers) * o.capacity / total_weight) for o in pool
+    }
+    weight = {o.key: o.capacity for o in pool}
+    loads = {o.key: 0 for o in pool}
     moving = []
     for customer, agent in sorted(customers, key=lambda c: c[0]):
-        if agent in kept and kept[agent] < share[agent]:
-            kept[agent] += 1
+        if agent in loads and loads[agent] < share[agent]:
+            loads[agent] += 1
         else:
-            moving.append(customer)
-    new = owner_for_new_customers(
-        [Owner(o.key, kept[o.key], o.capacity) for o in pool], len(moving)
-    )
-    current = dict(customers)
-    return {
-        customer: agent
-        for customer, agent in zip(moving, new, strict=True)
-        if current.get(customer) != agent
-    }
+            moving.append((customer, agent))
+    changes = {}
+    for customer, current in moving:
+        agent = min(loads, key=lambda k: (loads[k] / weight[k], k != current, k))
+        loads[agent] += 1
+        if agent != current:
+            changes[customer] = agent
+    return changes

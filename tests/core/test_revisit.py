@@ -138,6 +138,15 @@ def test_owner_for_new_customers_weighted(owners, count):
                 assert last / o.capacity <= final[other.key] / other.capacity + 1e-9
 
 
+def test_rebalance_fills_an_empty_member_with_one_move():
+    """Found by hypothesis: 2 + 2 customers, a third member without any:
+    one customer moves to him, nobody else changes."""
+    changes = revisit.rebalance_owners(
+        list(enumerate(["a", "a", "b", "b"])), [Owner(a) for a in "abc"]
+    )
+    assert changes == {1: "c"}
+
+
 def test_owner_none_available():
     assert revisit.owner_for_new_customers([Owner("a", available=False)], 2) == [
         None,
