@@ -21,6 +21,7 @@
         "data/logistics_receipt_data.xml",
         "data/logistics_notification_data.xml",
         "data/ir_cron_data.xml",
+        "data/logistics_revisit_data.xml",
         "views/logistics_courier_views.xml",
         "views/delivery_carrier_views.xml",
         "views/logistics_waybill_views.xml",
@@ -48,6 +49,7 @@
         "views/logistics_report_run_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/logistics_escalation_views.xml",
+        "views/logistics_revisit_views.xml",
         "data/mail_template_data.xml",
         "views/logistics_portal_templates.xml",
         "views/logistics_notification_templates.xml",
@@ -61,6 +63,7 @@
         "demo/helpdesk_ticket_demo.xml",
         "demo/logistics_delivery_demo.xml",
         "demo/logistics_receipt_demo.xml",
+        "demo/logistics_revisit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

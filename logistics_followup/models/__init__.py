@@ -37,3 +37,6 @@ from . import logistics_receipt_reveal
 from . import logistics_receipt_envelope
 from . import logistics_receipt_envelope_line
 from . import logistics_tracking_lookup
+from . import helpdesk_ticket_team
+from . import logistics_revisit
+from . import logistics_revisit_rule

@@ -262,6 +262,17 @@ class HelpdeskTicket(models.Model):
     escalation_count = fields.Integer(
         compute="_compute_escalation_count", groups=INTERNAL
     )
+    # R-RV-3 / R-RV-5: the revisits this ticket caused, and the revisit it
+    # was raised in (a follow-up ticket)
+    logistics_revisit_ids = fields.One2many(
+        "logistics.revisit", "ticket_id", string="Revisits", groups=INTERNAL
+    )
+    logistics_source_revisit_ids = fields.One2many(
+        "logistics.revisit",
+        "followup_ticket_id",
+        string="Raised In Revisits",
+        groups=INTERNAL,
+    )
 
     # at most one open ticket per waybill and slot (problem type, or kind of
     # a chase or complaint): whoever asks, concurrent requests cannot
@@ -1118,6 +1129,11 @@ class HelpdeskTicket(models.Model):
         ):
             self.env["logistics.revisit"]._schedule_after_complaint(self)
             return
+        self._schedule_complaint_activity()
+
+    def _schedule_complaint_activity(self):
+        """A closed complaint whose customer cannot be revisited (unknown, or
+        without phone and email): an activity for the ticket's owner."""
         days = int(
             self.env["ir.config_parameter"].sudo().get_param(REVISIT_DAYS_PARAM, 1)
         )

@@ -1,6 +1,6 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -52,3 +52,18 @@ class ResCompany(models.Model):
         "AND logistics_report_monthly_deadline_day BETWEEN 1 AND 28)",
         "Report hours are 0 to 23 and report days 1 to 28.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._logistics_seed_revisit_rules()
+        return companies
+
+    def _logistics_seed_revisit_rules(self):
+        """A new company gets the main company's revisit rules (R-RV-1..3)."""
+        Rule = self.env["logistics.revisit.rule"].sudo()
+        seeds = Rule.search([("company_id", "=", self.env.ref("base.main_company").id)])
+        for company in self:
+            if not Rule.search_count([("company_id", "=", company.id)]):
+                for rule in seeds:
+                    rule.copy({"company_id": company.id, "name": rule.name})

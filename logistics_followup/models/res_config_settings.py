@@ -236,3 +236,19 @@ class ResConfigSettings(models.TransientModel):
             fields.Date.to_string(self.logistics_event_time_min) or False,
         )
         return result
+
+    # R-RV-4: the revisit planner's quota and daily maximum per agent
+    logistics_revisit_quota = fields.Integer(
+        string="Successful Revisits a Day",
+        default=4,
+        config_parameter="logistics_followup.revisit_quota",
+        help="Each available agent is given enough revisits to complete this "
+        "many a day, counting last month's unreachable calls.",
+    )
+    logistics_revisit_daily_max = fields.Integer(
+        string="Revisits a Day at Most",
+        default=12,
+        config_parameter="logistics_followup.revisit_daily_max",
+        help="The planner gives no agent more revisits a day; the others wait "
+        "for the next day, the oldest first.",
+    )

@@ -13,6 +13,13 @@ class ResUsers(models.Model):
         "passes this user by.",
     )
 
+    logistics_customer_capacity = fields.Float(
+        string="Customer Capacity",
+        default=1.0,
+        help="Weight of this agent when customers are given out: 2 takes "
+        "twice as many customers as 1.",
+    )
+
     @property
     def SELF_WRITEABLE_FIELDS(self):
         return [*super().SELF_WRITEABLE_FIELDS, "logistics_available"]

@@ -4,3 +4,4 @@ from . import logistics_receipt_report
 from . import logistics_shipment_report
 from . import logistics_ticket_report
 from . import logistics_complaint_rate_report
+from . import logistics_revisit_report

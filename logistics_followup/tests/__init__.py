@@ -23,3 +23,5 @@ from . import test_hardening
 from . import test_fuzz
 from . import test_logistics_reports
 from . import test_logistics_report_run
+from . import test_revisit
+from . import test_revisit_web_client

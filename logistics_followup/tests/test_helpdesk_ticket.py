@@ -176,7 +176,7 @@ class TestHelpdeskTicket(LogisticsCommon):
 
     def test_complaint_needs_root_cause_and_schedules_revisit(self):
         """R-CP-1: closing a complaint requires its root cause; closing it
-        schedules the revisit (an activity until the revisit model exists)."""
+        plans the customer's revisit (R-RV-3)."""
         complaint = self.ticket(
             logistics_kind="complaint",
             problem_type_id=self.attitude.id,
@@ -188,10 +188,21 @@ class TestHelpdeskTicket(LogisticsCommon):
         self.assertIn("root cause", str(err.exception))
         complaint.root_cause = "快递员未电话联系即放驿站"
         complaint.stage_id = self.stage_done
-        activity = complaint.activity_ids
-        self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.user_id, self.agent)
-        self.assertIn("Revisit", activity.summary)
+        # R-RV-3: the shipper (the waybill's customer) is revisited within
+        # the complaint rule's days, by the agent who handled the complaint
+        revisit = complaint.logistics_revisit_ids
+        self.assertEqual(len(revisit), 1)
+        self.assertEqual(revisit.partner_id, self.sender)
+        self.assertEqual(revisit.user_id, self.agent)
+        self.assertEqual(revisit.state, "planned")
+        rule = self.env.ref("logistics_followup.revisit_rule_complaint")
+        self.assertEqual(revisit.rule_id, rule)
+        today = self.env["logistics.revisit"]._today(complaint.company_id)
+        self.assertLessEqual(
+            revisit.planned_date, today + timedelta(days=rule.interval_days)
+        )
+        self.assertEqual(revisit.activity_ids.user_id, self.agent)
+        self.assertIn("Revisit", revisit.activity_ids.summary)
         # emptying the root cause of a closed complaint is refused too
         with self.assertRaises(ValidationError):
             complaint.root_cause = False
