@@ -79,6 +79,26 @@ class LogisticsDashboard(models.AbstractModel):
                 breached & created(week),
             ),
         ]
+        Revisit = self.env["logistics.revisit"]
+        if Revisit.has_access("read"):
+            figures += [
+                (
+                    "revisits_done_today",
+                    self.env._(
+                        "Revisits done today (quota %(quota)s an agent)",
+                        quota=Revisit._quota(self.env.company),
+                    ),
+                    "logistics.revisit",
+                    Domain("state", "=", "done") & Domain("done_day", "=", today),
+                ),
+                (
+                    "revisits_open_today",
+                    self.env._("Revisits still to call today"),
+                    "logistics.revisit",
+                    Domain("state", "=", "planned")
+                    & Domain("planned_date", "<=", today),
+                ),
+            ]
         if self.env["logistics.receipt"].has_access("read"):
             figures.append(
                 (

@@ -17,6 +17,7 @@ REPORT_SELECTION = [
     ("monthly_complaint", "Monthly Complaint Summary and Analysis"),
     ("monthly_receipt", "Monthly Receipt Summary"),
     ("monthly_operations", "Monthly Satisfaction and Operations Statistics"),
+    ("monthly_revisit", "Monthly Revisit Summary"),
 ]
 #: the period each report covers (R-RP-2, R-RP-3, R-CP-4)
 REPORT_PERIOD = {
@@ -25,6 +26,7 @@ REPORT_PERIOD = {
     "monthly_complaint": "month",
     "monthly_receipt": "month",
     "monthly_operations": "month",
+    "monthly_revisit": "month",
 }
 #: failed sends are retried by the hourly cron this many times in all
 MAX_ATTEMPTS = 5
@@ -449,8 +451,71 @@ class LogisticsReportRun(models.Model):
         )
         self._satisfaction(figures, current, previous)
 
+    def _revisit_days(self, current, previous):
+        return [
+            Domain.AND(
+                [
+                    [("company_id", "=", self.company_id.id)],
+                    [("day", ">=", p["start"]), ("day", "<", p["end"])],
+                ]
+            )
+            for p in (current, previous)
+        ]
+
+    def _revisit_ratings(self, figures, days):
+        """Average revisit ratings (1-5) of the service and of the delivery
+        staff (R-RV-5)."""
+        model = "logistics.revisit.report"
+        for label, field in (
+            (self.env._("Service rating in revisits (of 5)"), "rating_service"),
+            (self.env._("Delivery staff rating in revisits (of 5)"), "rating_staff"),
+        ):
+            values = [round(v, 2) for v in self._counts(model, days, f"{field}:avg")]
+            self._metric(figures, label, values)
+
+    def _figures_monthly_revisit(self, figures, current, previous):
+        """R-RV-6: the month's revisits: successful ones, calls, calls not
+        reached, customers closed as unreachable, agent days with the daily
+        quota met (R-RV-4), ratings; successful revisits by agent."""
+        model = "logistics.revisit.report"
+        days = self._revisit_days(current, previous)
+        for label, aggregate in (
+            (self.env._("Successful revisits"), "done_count:sum"),
+            (self.env._("Calls"), "attempt_count:sum"),
+            (self.env._("Calls not reached"), "failed_count:sum"),
+            (self.env._("Closed as unreachable"), "unreachable_count:sum"),
+            (self.env._("Agent days with the quota met"), "quota_met_count:sum"),
+        ):
+            self._metric(figures, label, self._counts(model, days, aggregate))
+        self._revisit_ratings(figures, days)
+        Report = self.env[model]
+        rows = {}
+        for index, domain in enumerate(days):
+            for user, done in Report._read_group(
+                domain, ["user_id"], ["done_count:sum"]
+            ):
+                rows.setdefault(self._label(Report, "user_id", user), [0, 0])[index] = (
+                    done or 0
+                )
+        ordered = sorted(rows.items(), key=lambda item: (-item[1][0], -item[1][1]))
+        title = self.env._("Successful revisits by agent")
+        figures["tables"].append({"title": title, "rows": ordered})
+        if ordered:
+            figures["charts"].append(
+                self._charts().bars(
+                    title,
+                    [label for label, _v in ordered],
+                    [
+                        (self.env._("This period"), [v[0] for _l, v in ordered]),
+                        (self.env._("Previous period"), [v[1] for _l, v in ordered]),
+                    ],
+                )
+            )
+
     def _satisfaction(self, figures, current, previous):
-        """Helpdesk ratings, only where a rating module is installed."""
+        """Revisit ratings; helpdesk ratings only where a rating module is
+        installed."""
+        self._revisit_ratings(figures, self._revisit_days(current, previous))
         if "rating.rating" not in self.env:
             figures["notes"].append(
                 self.env._(

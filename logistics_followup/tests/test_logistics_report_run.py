@@ -9,6 +9,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -132,6 +133,53 @@ class TestReportFigures(RunCommon):
         self.assertAlmostEqual(per_10k[self.courier_sf.display_name][0], 3333.33, 2)
         self.assertAlmostEqual(per_10k[self.courier_cpi.display_name][0], 5000.0, 2)
         self.assertEqual(len(complaint["charts"]), 2)  # by cause, per day
+
+    def test_monthly_revisit_summary(self):
+        """R-RV-6: the month's revisits, counted by hand: two done (ratings
+        5/4 and 3/2), one call not reached; October: one done (4/4)."""
+        Revisit = self.env["logistics.revisit"]
+        rule = Revisit._rule(self.env.company, "regular")
+
+        def revisit(ratings=None):
+            partner = self.env["res.partner"].create(
+                {"name": "回访客户", "phone": "02166668888", "is_company": True}
+            )
+            record = Revisit.create(
+                {
+                    "partner_id": partner.id,
+                    "rule_id": rule.id,
+                    "due_date": fields.Date.today(),
+                    "planned_date": fields.Date.today(),
+                    "user_id": self.agent.id,
+                }
+            )
+            if ratings:
+                record.write({"rating_service": ratings[0], "rating_staff": ratings[1]})
+                record.action_done()
+            else:
+                record.action_not_reached()
+            return record
+
+        with freeze_time("2026-10-15 02:00:00"):
+            revisit((4, 4))
+        with freeze_time("2026-11-10 02:00:00"):
+            revisit((5, 4))
+            revisit((3, 2))
+            revisit()
+        self.env.flush_all()
+        run = self.run_of("monthly_revisit", date(2026, 11, 1), date(2026, 12, 1))
+        metrics = self.metrics(run)
+        self.assertEqual(metrics["Successful revisits"], (2, 1))
+        self.assertEqual(metrics["Calls"], (3, 1))
+        self.assertEqual(metrics["Calls not reached"], (1, 0))
+        self.assertEqual(metrics["Closed as unreachable"], (0, 0))
+        self.assertEqual(metrics["Service rating in revisits (of 5)"], (4.0, 4.0))
+        self.assertEqual(
+            metrics["Delivery staff rating in revisits (of 5)"], (3.0, 4.0)
+        )
+        table = run._report_figures()["tables"][0]
+        self.assertEqual(dict(table["rows"])[self.agent.display_name], [2, 1])
+        self.assertIn("Monthly Revisit Summary", self.html(run))
 
     def test_monthly_receipt_summary(self):
         receipt = self.env["logistics.receipt"].create(
@@ -312,7 +360,8 @@ class TestReportMailing(RunCommon):
             self.assertGreaterEqual(count, 2)
             self.run_cron()
             self.assertEqual(len(sent), count, "a second run sends nothing")
-            self.assertEqual(len(self.runs()), 5)
+            # the two weekly reports and the four monthly ones of October
+            self.assertEqual(len(self.runs()), 6)
 
     def test_second_of_the_month_and_catch_up(self):
         """On the 2nd the month just ended is sent on time; the weekly
@@ -321,7 +370,7 @@ class TestReportMailing(RunCommon):
         with freeze_time("2026-12-02 01:00:00"), patcher:  # Wednesday 09:00
             self.run_cron()
         monthly = self.runs().filtered(lambda r: r.report.startswith("monthly"))
-        self.assertEqual(len(monthly), 3)
+        self.assertEqual(len(monthly), 4)
         for run in monthly:
             self.assertEqual(
                 (run.period_start, run.period_end),
