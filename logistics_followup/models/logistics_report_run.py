@@ -176,13 +176,18 @@ class LogisticsReportRun(models.Model):
         Model = self.env[model]
         return [Model._read_group(d, [], [aggregate])[0][0] or 0 for d in domains]
 
-    def _breakdown(self, figures, title, model, domains, field, chart=False):
-        """Figures of the period and of the previous one by ``field``."""
+    def _breakdown(
+        self, figures, title, model, domains, field, chart=False, aggregate="__count"
+    ):
+        """Figures of the period and of the previous one by ``field`` (the
+        record count, or ``aggregate``)."""
         Model = self.env[model]
         rows = {}
         for index, domain in enumerate(domains):
-            for key, count in Model._read_group(domain, [field], ["__count"]):
-                rows.setdefault(self._label(Model, field, key), [0, 0])[index] = count
+            for key, count in Model._read_group(domain, [field], [aggregate]):
+                rows.setdefault(self._label(Model, field, key), [0, 0])[index] = (
+                    count or 0
+                )
         ordered = sorted(rows.items(), key=lambda item: (-item[1][0], -item[1][1]))
         figures["tables"].append({"title": title, "rows": ordered})
         if chart and ordered:
@@ -488,29 +493,15 @@ class LogisticsReportRun(models.Model):
         ):
             self._metric(figures, label, self._counts(model, days, aggregate))
         self._revisit_ratings(figures, days)
-        Report = self.env[model]
-        rows = {}
-        for index, domain in enumerate(days):
-            for user, done in Report._read_group(
-                domain, ["user_id"], ["done_count:sum"]
-            ):
-                rows.setdefault(self._label(Report, "user_id", user), [0, 0])[index] = (
-                    done or 0
-                )
-        ordered = sorted(rows.items(), key=lambda item: (-item[1][0], -item[1][1]))
-        title = self.env._("Successful revisits by agent")
-        figures["tables"].append({"title": title, "rows": ordered})
-        if ordered:
-            figures["charts"].append(
-                self._charts().bars(
-                    title,
-                    [label for label, _v in ordered],
-                    [
-                        (self.env._("This period"), [v[0] for _l, v in ordered]),
-                        (self.env._("Previous period"), [v[1] for _l, v in ordered]),
-                    ],
-                )
-            )
+        self._breakdown(
+            figures,
+            self.env._("Successful revisits by agent"),
+            model,
+            days,
+            "user_id",
+            chart=True,
+            aggregate="done_count:sum",
+        )
 
     def _satisfaction(self, figures, current, previous):
         """Revisit ratings; helpdesk ratings only where a rating module is
