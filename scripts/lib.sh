@@ -123,6 +123,19 @@ ensure_odoo_deps() {
 
 ensure_browser_and_pdf() {
     apt_install chromium wkhtmltopdf fonts-noto-cjk poppler-utils || warn "browser tours or PDF rendering may be skipped"
+    # Odoo gives Chrome 10 s to open its debugging port; a first start on a
+    # cold machine (binary and libraries not yet in the page cache) can take
+    # longer and the browser test is then skipped with a warning. One
+    # throw-away start first.
+    local chrome profile
+    chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+    if [ -n "$chrome" ]; then
+        profile=$(mktemp -d)
+        timeout 60 "$chrome" --headless --no-sandbox --disable-gpu --no-first-run \
+            --disable-background-networking --disable-component-update --disable-sync \
+            --user-data-dir="$profile" --dump-dom about:blank >/dev/null 2>&1 || true
+        rm -rf "$profile"
+    fi
 }
 
 free_port() {
