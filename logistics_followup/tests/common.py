@@ -29,3 +29,14 @@ class LogisticsCommon(BaseCommon):
         )
         cls.courier_sf = cls.env.ref("logistics_followup.courier_sf")
         cls.courier_cpi = cls.env.ref("logistics_followup.courier_cpi")
+
+    def set_tracking(self, waybill, **values):
+        """Put ``waybill`` in a tracking situation: its state and times
+        written by SQL, as the ingestion's recompute writes them."""
+        assignments = ", ".join(f"{k} = %s" for k in values)
+        self.env.cr.execute(
+            f"UPDATE logistics_waybill SET {assignments} WHERE id = %s",
+            [*values.values(), waybill.id],
+        )
+        waybill.invalidate_recordset()
+        return waybill

@@ -59,13 +59,7 @@ class TestProblemDetection(LogisticsCommon):
         )
         values = {"state": state, "create_date": NOW - timedelta(days=10)}
         values.update(sql_values)
-        assignments = ", ".join(f"{k} = %s" for k in values)
-        self.env.cr.execute(
-            f"UPDATE logistics_waybill SET {assignments} WHERE id = %s",
-            [*values.values(), waybill.id],
-        )
-        waybill.invalidate_recordset()
-        return waybill
+        return self.set_tracking(waybill, **values)
 
     def tickets(self, waybill, ptype=None):
         domain = [("waybill_id", "=", waybill.id)]

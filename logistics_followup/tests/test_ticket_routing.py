@@ -75,13 +75,7 @@ class RoutingCommon(LogisticsCommon):
         )
         values = {"state": state, "create_date": NOW - timedelta(days=10)}
         values.update(sql_values)
-        assignments = ", ".join(f"{k} = %s" for k in values)
-        self.env.cr.execute(
-            f"UPDATE logistics_waybill SET {assignments} WHERE id = %s",
-            [*values.values(), waybill.id],
-        )
-        waybill.invalidate_recordset()
-        return waybill
+        return self.set_tracking(waybill, **values)
 
     def open_tickets(self, waybill):
         return self.Ticket.search(
