@@ -1,8 +1,88 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tests import new_test_user
+import json
+import time
+
+from odoo.tests import HttpCase, new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
+
+from ..core import webhook as webhook_core
+
+WEBHOOK_NUMBER = "SF3299150988269"
+
+
+def scan_row(**overrides):
+    """One courier webhook row of a pick-up scan of ``WEBHOOK_NUMBER``."""
+    row = {
+        "waybill": WEBHOOK_NUMBER,
+        "time": "2026-11-10T09:00:00+08:00",
+        "status": "1",
+        "place": "深圳宝安",
+        "description": "已揽收",
+    }
+    row.update(overrides)
+    return row
+
+
+class WebhookCase(HttpCase):
+    """Signed calls of the courier webhook and the Kuaidi100 push: SF with
+    ``secret``, the Kuaidi100 salt ``salt``, and the events stored since the
+    class started (demo data's left out)."""
+
+    secret = "s3cret-for-tests"
+    salt = "salty"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.courier = cls.env.ref("logistics_followup.courier_sf")
+        cls.courier.webhook_secret = cls.secret
+        cls.env["ir.config_parameter"].set_param(
+            "logistics_followup.kuaidi100_salt", cls.salt
+        )
+        cls.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM logistics_tracking_event")
+        cls.first_event_id = cls.env.cr.fetchone()[0]
+
+    def post(
+        self,
+        body,
+        timestamp=None,
+        signature=None,
+        secret=None,
+        url="/logistics/webhook/SF",
+        method="POST",
+    ):
+        """POST ``body`` (JSON-encoded unless bytes) signed with ``secret``;
+        an empty ``timestamp`` or ``signature`` leaves that header out."""
+        if not isinstance(body, bytes):
+            body = json.dumps(body).encode()
+        timestamp = str(int(time.time())) if timestamp is None else timestamp
+        if signature is None:
+            signature = webhook_core.sign(secret or self.secret, timestamp, body)
+        headers = {"Content-Type": "application/json"}
+        if timestamp != "":
+            headers[webhook_core.TIMESTAMP_HEADER] = timestamp
+        if signature != "":
+            headers[webhook_core.SIGNATURE_HEADER] = signature
+        return self.url_open(url, data=body, headers=headers, method=method)
+
+    def kuaidi100(self, param, salt=None):
+        """A Kuaidi100 push of ``param`` (a dict, or its text) signed with ``salt``."""
+        text = param if isinstance(param, str) else json.dumps(param)
+        return self.url_open(
+            "/logistics/webhook/kuaidi100",
+            data={
+                "param": text,
+                "sign": webhook_core.kuaidi100_sign(text, salt or self.salt),
+            },
+        )
+
+    def new_events(self):
+        """The events stored since the class started."""
+        return self.env["logistics.tracking.event"].search(
+            [("id", ">", self.first_event_id)]
+        )
 
 
 class LogisticsCommon(BaseCommon):

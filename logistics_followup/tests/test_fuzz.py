@@ -18,10 +18,11 @@ import time
 from urllib.parse import quote_from_bytes
 
 from odoo.http import Request
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..core import webhook as webhook_core
+from .common import WebhookCase
 
 _logger = logging.getLogger(__name__)
 
@@ -104,17 +105,9 @@ TEXT_FIELDS = ("place", "description", "operator", "operator_phone")
 
 
 @tagged("post_install", "-at_install")
-class TestFuzzEndpoints(HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.courier = cls.env.ref("logistics_followup.courier_sf")
-        cls.courier.webhook_secret = SECRET
-        cls.env["ir.config_parameter"].set_param(
-            "logistics_followup.kuaidi100_salt", SALT
-        )
-        cls.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM logistics_tracking_event")
-        cls.first_event_id = cls.env.cr.fetchone()[0]
+class TestFuzzEndpoints(WebhookCase):
+    secret = SECRET
+    salt = SALT
 
     def setUp(self):
         super().setUp()
@@ -145,13 +138,9 @@ class TestFuzzEndpoints(HttpCase):
         }
 
     def post_signed(self, body, url="/logistics/webhook/SF", secret=SECRET, skew=0):
-        timestamp = str(int(time.time()) + skew)
-        headers = {
-            "Content-Type": "application/json",
-            webhook_core.TIMESTAMP_HEADER: timestamp,
-            webhook_core.SIGNATURE_HEADER: webhook_core.sign(secret, timestamp, body),
-        }
-        return self.url_open(url, data=body, headers=headers, method="POST")
+        return self.post(
+            body, timestamp=str(int(time.time()) + skew), secret=secret, url=url
+        )
 
     def assert_answer(self, response, what):
         self.assertLess(response.status_code, 500, what)

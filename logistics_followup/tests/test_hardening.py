@@ -10,57 +10,17 @@ import time
 
 from odoo import SUPERUSER_ID, api
 from odoo.http import Request
-from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..core import portal as portal_core
-from ..core import webhook as webhook_core
-
-SECRET = "s3cret-for-hardening"
-NUMBER = "SF3299150988269"
-
-
-def event(**overrides):
-    row = {
-        "waybill": NUMBER,
-        "time": "2026-11-10T09:00:00+08:00",
-        "status": "1",
-        "place": "深圳宝安",
-        "description": "已揽收",
-    }
-    row.update(overrides)
-    return row
+from .common import WEBHOOK_NUMBER as NUMBER
+from .common import WebhookCase
+from .common import scan_row as event
 
 
-class HardeningCommon(HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.courier = cls.env.ref("logistics_followup.courier_sf")
-        cls.courier.webhook_secret = SECRET
-        cls.env["ir.config_parameter"].set_param(
-            "logistics_followup.kuaidi100_salt", "salty"
-        )
-        cls.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM logistics_tracking_event")
-        cls.first_event_id = cls.env.cr.fetchone()[0]
-
-    def post(self, body, url="/logistics/webhook/SF", method="POST"):
-        if not isinstance(body, bytes):
-            body = json.dumps(body).encode()
-        timestamp = str(int(time.time()))
-        headers = {
-            "Content-Type": "application/json",
-            webhook_core.TIMESTAMP_HEADER: timestamp,
-            webhook_core.SIGNATURE_HEADER: webhook_core.sign(SECRET, timestamp, body),
-        }
-        return self.url_open(url, data=body, headers=headers, method=method)
-
-    def kuaidi100(self, param, salt="salty"):
-        text = param if isinstance(param, str) else json.dumps(param)
-        return self.url_open(
-            "/logistics/webhook/kuaidi100",
-            data={"param": text, "sign": webhook_core.kuaidi100_sign(text, salt)},
-        )
+class HardeningCommon(WebhookCase):
+    secret = "s3cret-for-hardening"
 
     def push(self, data=None, **extra):
         param = {
@@ -86,9 +46,7 @@ class HardeningCommon(HttpCase):
         return param
 
     def events(self):
-        return self.env["logistics.tracking.event"].search(
-            [("id", ">", self.first_event_id)]
-        )
+        return self.new_events()
 
     def csrf(self):
         return Request.csrf_token(self)

@@ -5,59 +5,23 @@ import time
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..core import webhook as webhook_core
+from .common import WEBHOOK_NUMBER as NUMBER
+from .common import WebhookCase
+from .common import scan_row as event
 
-URL = "/logistics/webhook/SF"
 SECRET = "s3cret-for-tests"
-NUMBER = "SF3299150988269"
-
-
-def event(**overrides):
-    row = {
-        "waybill": NUMBER,
-        "time": "2026-11-10T09:00:00+08:00",
-        "status": "1",
-        "place": "深圳宝安",
-        "description": "已揽收",
-    }
-    row.update(overrides)
-    return row
 
 
 @tagged("post_install", "-at_install")
-class TestWebhook(HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.courier = cls.env.ref("logistics_followup.courier_sf")
-        cls.courier.webhook_secret = SECRET
-        cls.env["ir.config_parameter"].set_param(
-            "logistics_followup.kuaidi100_salt", "salty"
-        )
-        # count only the events of the tests, not those of demo data
-        cls.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM logistics_tracking_event")
-        cls.first_event_id = cls.env.cr.fetchone()[0]
-
-    def post(self, body, timestamp=None, signature=None, secret=SECRET, url=URL):
-        if not isinstance(body, bytes):
-            body = json.dumps(body).encode()
-        timestamp = str(int(time.time())) if timestamp is None else timestamp
-        if signature is None:
-            signature = webhook_core.sign(secret, timestamp, body)
-        headers = {"Content-Type": "application/json"}
-        if timestamp != "":
-            headers[webhook_core.TIMESTAMP_HEADER] = timestamp
-        if signature != "":
-            headers[webhook_core.SIGNATURE_HEADER] = signature
-        return self.url_open(url, data=body, headers=headers, method="POST")
+class TestWebhook(WebhookCase):
+    secret = SECRET
 
     def events_count(self):
-        return self.env["logistics.tracking.event"].search_count(
-            [("id", ">", self.first_event_id)]
-        )
+        return len(self.new_events())
 
     def test_signed_push_is_ingested(self):
         response = self.post(
@@ -173,13 +137,6 @@ class TestWebhook(HttpCase):
         self.assertEqual([r["index"] for r in result["rejected"]], [1, 2])
         self.assertFalse(
             self.env["logistics.waybill"].search([("number", "=", zto_number)])
-        )
-
-    def kuaidi100(self, param, salt="salty"):
-        text = json.dumps(param, ensure_ascii=False)
-        return self.url_open(
-            "/logistics/webhook/kuaidi100",
-            data={"param": text, "sign": webhook_core.kuaidi100_sign(text, salt)},
         )
 
     def push(self, status="polling", message="", **extra):
