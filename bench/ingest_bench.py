@@ -329,20 +329,20 @@ def run_ours(env, rows, batch_size, profile):
 
 def normalised(env, rows, ids):
     """Rows as the values ``ingest`` stores (untimed, for COPY)."""
-    from odoo.addons.logistics_followup.core import tracking  # noqa: PLC0415
+    from odoo.addons.logistics_followup.core import events, status  # noqa: PLC0415
 
     tz_name = env.company.partner_id.tz or "Asia/Shanghai"
     mapping = env["logistics.status.mapping"]._get_mapping()
     result = []
     for raw in rows:
-        row = tracking.normalize_row(raw, tz_name=tz_name, mapping=mapping)
+        row = events.normalize_row(raw, tz_name=tz_name, mapping=mapping)
         result.append(
             (
                 ids[row.number],
                 row.time,
                 row.place or None,
                 row.state,
-                tracking.STATE_RANK[row.state],
+                status.STATE_RANK[row.state],
                 row.signed_by,
                 row.status_raw or None,
                 row.description or None,
@@ -460,7 +460,7 @@ def run_copy(env, values, batch_size, full):
 
 def run_naive(env, rows, batch_size):
     """One ORM create per event and an ORM recompute of its waybill."""
-    from odoo.addons.logistics_followup.core import tracking  # noqa: PLC0415
+    from odoo.addons.logistics_followup.core import events, status  # noqa: PLC0415
 
     Event = env["logistics.tracking.event"]
     Waybill = env["logistics.waybill"]
@@ -472,7 +472,7 @@ def run_naive(env, rows, batch_size):
     for batch in chunks(rows, batch_size):
         start = time.perf_counter()
         for raw in batch:
-            row = tracking.normalize_row(
+            row = events.normalize_row(
                 raw, tz_name=tz_name, mapping=Mapping._get_mapping()
             )
             courier = Courier.search([("code", "=", row.courier_code)], limit=1)
@@ -490,7 +490,7 @@ def run_naive(env, rows, batch_size):
                     "event_time": row.time,
                     "place": row.place or False,
                     "state": row.state,
-                    "state_rank": tracking.STATE_RANK[row.state],
+                    "state_rank": status.STATE_RANK[row.state],
                     "signed_by": row.signed_by or False,
                     "status_raw": row.status_raw or False,
                     "description": row.description or False,

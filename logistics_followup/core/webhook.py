@@ -29,8 +29,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from .events import courier_code as _courier_code
 from .text import storable
-from .tracking import courier_code as _courier_code
 from .waybill import normalize_number
 
 __all__ = [

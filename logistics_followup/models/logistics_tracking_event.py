@@ -12,10 +12,13 @@ import psycopg2.errors
 from odoo import api, fields, models, sql_db
 from odoo.tools import SQL
 
+from ..core import events as events_core
 from ..core import notify as notify_core
-from ..core import tracking as tracking_core
+from ..core import state as state_core
+from ..core import status as status_core
 from ..core import waybill as waybill_core
 from .logistics_waybill import SIGNED_BY_SELECTION, STATE_SELECTION
+from .pg_copy import copy_text
 
 DEFAULT_TZ = "Asia/Shanghai"
 
@@ -175,7 +178,7 @@ class LogisticsTrackingEvent(models.Model):
         tz_name = self.env.company.partner_id.tz or DEFAULT_TZ
         # normalize_row and key_for, with the lookups of the mapping and what
         # repeats in the batch computed once (same results)
-        batch = tracking_core.RowBatch(
+        batch = events_core.RowBatch(
             tz_name=tz_name,
             mapping=self.env["logistics.status.mapping"]._get_mapping(),
             earliest=self._earliest_event_time(),
@@ -186,7 +189,7 @@ class LogisticsTrackingEvent(models.Model):
         for index, row in enumerate(rows if isinstance(rows, list) else []):
             try:
                 parsed.append((index, normalize(row)))
-            except tracking_core.TrackingError as error:
+            except events_core.TrackingError as error:
                 rejected.append((index, error.code, error.params))
         if not isinstance(rows, list):
             rejected.append((0, "not_a_list", {}))
@@ -468,7 +471,7 @@ class LogisticsTrackingEvent(models.Model):
             def key_for(row, courier_code):
                 return row.key_for(courier_code)
 
-        rank = tracking_core.STATE_RANK
+        rank = status_core.STATE_RANK
         seen = set()
         values = []  # one tuple per event, in the order of _INGEST_COLUMNS
         rows = set()
@@ -610,7 +613,7 @@ class LogisticsTrackingEvent(models.Model):
     def _ingest_copy_data(values):
         """The rows in PostgreSQL's COPY text format, UTF-8; ``None`` when
         some text cannot be stored that way (NUL, unpaired surrogates)."""
-        text = tracking_core.copy_text(values)
+        text = copy_text(values)
         if "\x00" in text:
             return None
         try:
@@ -621,7 +624,7 @@ class LogisticsTrackingEvent(models.Model):
     def _recompute_waybills(self, waybill_ids):
         """State and last event of the waybills, which just got new events,
         from their ordered events in one statement: the same order and
-        arrival rule as ``core.tracking.derive_state``. New events clear the
+        arrival rule as ``core.state.derive_state``. New events clear the
         tracking-stop flag. In the same statement, their expected delivery
         dates (R-WB-4): only a first scan can move, so only those of unshipped
         waybills not set by hand, as ``_recompute_expected_dates(...,
@@ -671,7 +674,7 @@ class LogisticsTrackingEvent(models.Model):
                 "dedup_key DESC) AS last "
                 "WHERE w.id = last.waybill_id",
                 ids=_int_array(waybill_ids),
-                arrived=list(tracking_core.ARRIVED_STATES),
+                arrived=list(state_core.ARRIVED_STATES),
                 hours=Waybill._norm_hours_sql("w"),
                 milestones=list(notify_core.STATE_MILESTONES),
                 notify=self.env["logistics.notification"]._enabled(),
@@ -713,7 +716,7 @@ class LogisticsTrackingEvent(models.Model):
     @api.model
     def _earliest_event_time(self):
         """The earliest plausible event time (naive UTC) of the settings
-        (issue 11 item 9; default ``core.tracking.EARLIEST_EVENT_TIME``)."""
+        (issue 11 item 9; default ``core.events.EARLIEST_EVENT_TIME``)."""
         value = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -724,7 +727,7 @@ class LogisticsTrackingEvent(models.Model):
         except ValueError:
             day = None
         if not day:
-            return tracking_core.EARLIEST_EVENT_TIME
+            return events_core.EARLIEST_EVENT_TIME
         return datetime.combine(day, datetime.min.time())
 
     def _rejection_reason(self, code, params):

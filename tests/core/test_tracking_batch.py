@@ -14,15 +14,16 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logistics_followup.core.tracking import (
-    DEFAULT_STATUS_MAP,
-    KEYWORD_PRIORITY,
+from logistics_followup.core.events import (
     IngestRow,
     RowBatch,
-    StatusTable,
     TrackingError,
-    copy_text,
     normalize_row,
+)
+from logistics_followup.core.status import (
+    DEFAULT_STATUS_MAP,
+    KEYWORD_PRIORITY,
+    StatusTable,
 )
 
 NOW = datetime(2026, 11, 11, 12, 0, 0)
@@ -290,44 +291,3 @@ def test_batch_row_is_a_dataclass_row():
         pass
     else:
         raise AssertionError("the row must stay frozen")
-
-
-# ---------------------------------------------------------------------------
-# copy_text: the COPY text of the events
-# ---------------------------------------------------------------------------
-
-
-def _copy_reference(rows):
-    """Every field escaped on its own (what ingest did before copy_text)."""
-
-    def field(value):
-        if value is None:
-            return "\\N"
-        if not isinstance(value, str):
-            return str(value)
-        return (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-
-    return "".join("\t".join(map(field, row)) + "\n" for row in rows)
-
-
-_copy_values = st.one_of(
-    st.none(),
-    st.integers(),
-    st.datetimes(),
-    st.sampled_from(("", "\\N", "a\tb", "a\\b", "a\nb", "a\rb", "\\", "深圳", "\t")),
-    st.text(alphabet="ab\\\t\n\r\x00 N深", max_size=6),
-    st.text(max_size=6),
-)
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.lists(_copy_values, min_size=0, max_size=12), max_size=6))
-def test_copy_text_like_escaping_every_field(rows):
-    """The COPY text of ingest is the text of every field escaped alone."""
-    rows = [tuple(row) for row in rows]
-    assert copy_text(rows) == _copy_reference(rows)
