@@ -17,7 +17,7 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 
-from .webhook import WebhookError, _loads, parse_kuaidi100_result
+from .webhook import WebhookError, loads_strict, parse_kuaidi100_result
 
 KUAIDI100_QUERY_URL = "https://poll.kuaidi100.com/poll/query.do"
 
@@ -67,7 +67,7 @@ def parse_kuaidi100_query(body: object) -> list[dict]:
             raise WebhookError("body_encoding") from exc
     if not isinstance(body, str) or not body.strip():
         raise WebhookError("body_empty")
-    payload = _loads(body)
+    payload = loads_strict(body)
     if not isinstance(payload, dict):
         raise WebhookError("param_not_object")
     if payload.get("result") is False or (
