@@ -23,7 +23,6 @@ them into translated messages. Status resolution: :mod:`.status`.
 """
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -130,9 +129,21 @@ def _utc_naive(value: datetime) -> datetime:
     return value.replace(tzinfo=None)
 
 
-# json.dumps(payload, ensure_ascii=False, separators=(",", ":")), without
-# building an encoder per key
-_KEY_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+def _key_digest(
+    number: str, courier: str, moment: str, state: str, place: str, description: str
+) -> str:
+    """The one recipe of the dedup key from its canonical parts: SHA-1 of
+    ``json.dumps(["v1", *parts], ensure_ascii=False, separators=(",", ":"))``,
+    joined from the encoded strings as the JSON encoder itself joins the
+    items of a list (:func:`dedup_key` and :meth:`RowBatch.key`)."""
+    text = (
+        '["v1",'
+        + ",".join(
+            map(_encode_string, (number, courier, moment, state, place, description))
+        )
+        + "]"
+    )
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def dedup_key(
@@ -158,17 +169,14 @@ def dedup_key(
     key.
     """
     moment = _utc_naive(time_utc).replace(microsecond=0)
-    payload = [
-        "v1",
+    return _key_digest(
         normalize_number(waybill_number),
         (courier_code or "").strip().upper(),
         moment.isoformat(timespec="seconds"),
         state,
         _collapse(place),
         _collapse(description),
-    ]
-    text = _KEY_ENCODER.encode(payload)
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    )
 
 
 def _get(event: object, name: str) -> object:
@@ -414,43 +422,9 @@ def normalize_row(
       it holds a NUL character or a lone surrogate, which PostgreSQL cannot
       store (:func:`text.storable`).
     """
-    if not isinstance(row, Mapping):
-        raise TrackingError("not_a_dict")
-    for field in row:
-        if field not in ROW_FIELDS:
-            raise TrackingError("unknown_field", field=shown(field))
-
-    number = _row_number(row.get("waybill"))
-    courier = row.get("courier")
-    courier_code = _row_courier(courier) if courier is not None else None
-
-    raw_time = row.get("time")
-    if raw_time is None or (isinstance(raw_time, str) and not raw_time.strip()):
-        raise TrackingError("time", value=raw_time)
-    time = parse_event_time(raw_time, tz_name, now, earliest)
-
-    status = row.get("status")
-    if status is not None and not isinstance(status, str):
-        raise TrackingError("type", field="status")
-    if status is None or not status.strip():
-        raise TrackingError("status_missing")
-    status = _text(row, "status")
-    resolution = resolve_status(status, mapping)
-    if resolution is None:
-        raise TrackingError("status", status=status)
-
-    return IngestRow(
-        number=number,
-        courier_code=courier_code,
-        time=time,
-        state=resolution.state,
-        signed_by=resolution.signed_by,
-        status_raw=status,
-        place=_text(row, "place"),
-        description=_text(row, "description"),
-        operator=_text(row, "operator"),
-        operator_phone=_text(row, "operator_phone"),
-    )
+    return RowBatch(
+        tz_name=tz_name, mapping=mapping, now=now, earliest=earliest
+    ).normalize(row)
 
 
 # ---------------------------------------------------------------------------
@@ -526,15 +500,10 @@ class RowBatch:
     # -- rows ---------------------------------------------------------------
 
     def normalize(self, row: object) -> IngestRow:
-        """Same as :func:`normalize_row` with this batch's arguments."""
-        if type(row) is not dict:
-            return normalize_row(
-                row,
-                tz_name=self.tz_name,
-                mapping=self.table,
-                now=self.now,
-                earliest=self.earliest,
-            )
+        """Validate one incoming row (:func:`normalize_row`, whose checks and
+        codes are those of this method) with this batch's arguments."""
+        if not isinstance(row, Mapping):
+            raise TrackingError("not_a_dict")
         for field in row:
             if field not in _ROW_FIELD_SET:
                 raise TrackingError("unknown_field", field=shown(field))
@@ -684,21 +653,11 @@ class RowBatch:
             description_key = collapsed[description] = _collapse(description)
         # isoformat to the second truncates the microseconds, as
         # replace(microsecond=0) does
-        text = (
-            '["v1",'
-            + ",".join(
-                map(
-                    _encode_string,
-                    (
-                        canonical,
-                        code,
-                        time.isoformat(timespec="seconds"),
-                        state,
-                        place_key,
-                        description_key,
-                    ),
-                )
-            )
-            + "]"
+        return _key_digest(
+            canonical,
+            code,
+            time.isoformat(timespec="seconds"),
+            state,
+            place_key,
+            description_key,
         )
-        return hashlib.sha1(text.encode("utf-8")).hexdigest()
