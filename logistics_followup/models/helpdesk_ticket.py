@@ -1033,8 +1033,8 @@ class HelpdeskTicket(models.Model):
             )
             if target:
                 vals["response_target_id"] = target.id
-                vals["first_response_deadline"] = now + timedelta(
-                    minutes=target.minutes
+                vals["first_response_deadline"] = problem_core.response_deadline(
+                    now, target
                 )
 
     def _mark_responded(self, when=None):

@@ -75,9 +75,11 @@ class LogisticsProblemDetection(models.AbstractModel):
     @api.model
     def _rule_sql(self, detection, cutoffs):
         """(predicate on waybill ``w``, finding key) of a waybill rule; the
-        predicates mirror core.problem.is_stalled / has_no_first_scan /
-        is_stuck_at_station and core.ticketing.event_detection, and use the
-        partial indexes of the waybill."""
+        predicates are core.problem.is_stalled / has_no_first_scan /
+        is_stuck_at_station (tracking stops included; a property test,
+        ``tests/test_rules_sql.py``, runs both on the same waybills) and
+        core.ticketing.event_detection, and use the partial indexes of the
+        waybill."""
         final = list(transit_core.FINAL_STATES)
         if detection == "stalled":
             return (

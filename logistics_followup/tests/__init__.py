@@ -4,6 +4,7 @@ from . import test_security
 from . import test_logistics_courier
 from . import test_tracking_ingest
 from . import test_pg_copy
+from . import test_rules_sql
 from . import test_stock_picking
 from . import test_webhook
 from . import test_transit
