@@ -15,6 +15,7 @@ from ..core import reporting as reporting_core
 from ..core import ticketing as ticketing_core
 from .common import count_by
 from .logistics_problem_type import KIND_SELECTION
+from .settings import get_setting
 
 SIGNED_CASE_SELECTION = [
     ("early_signing", "Signed before delivery (false signing)"),
@@ -35,9 +36,6 @@ COMPENSATION_BASIS_SELECTION = [
     ("uninsured_actual", "Uninsured: the actual loss"),
     ("uninsured_capped", "Uninsured: capped at a multiple of the freight"),
 ]
-WARNING_HOURS_PARAM = "logistics_followup.deadline_warning_hours"
-COMPENSATION_MULTIPLE_PARAM = "logistics_followup.uninsured_multiple"
-REVISIT_DAYS_PARAM = "logistics_followup.complaint_revisit_days"
 # facts of third parties, internal analysis and money: never for portal users
 INTERNAL = "base.group_user"
 
@@ -369,11 +367,7 @@ class HelpdeskTicket(models.Model):
             )
 
     def _warning_hours(self):
-        return float(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(WARNING_HOURS_PARAM, problem_core.DEFAULT_WARNING_HOURS)
-        )
+        return get_setting(self.env, "deadline_warning_hours")
 
     @api.depends("logistics_deadline", "stage_id.closed")
     def _compute_deadline_state(self):
@@ -448,13 +442,7 @@ class HelpdeskTicket(models.Model):
         "cap_waived",
     )
     def _compute_compensation_proposed(self):
-        multiple = float(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(
-                COMPENSATION_MULTIPLE_PARAM, problem_core.DEFAULT_UNINSURED_MULTIPLE
-            )
-        )
+        multiple = get_setting(self.env, "uninsured_multiple")
         for ticket in self:
             try:
                 amount, basis = problem_core.propose_compensation(
@@ -1134,9 +1122,7 @@ class HelpdeskTicket(models.Model):
     def _schedule_complaint_activity(self):
         """A closed complaint whose customer cannot be revisited (unknown, or
         without phone and email): an activity for the ticket's owner."""
-        days = int(
-            self.env["ir.config_parameter"].sudo().get_param(REVISIT_DAYS_PARAM, 1)
-        )
+        days = get_setting(self.env, "complaint_revisit_days")
         for ticket in self:
             ticket.activity_schedule(
                 "mail.mail_activity_data_call",

@@ -11,11 +11,10 @@ from odoo.tools import SQL, email_normalize
 from ..core import notify as notify_core
 from .common import trigger_cron
 from .logistics_notification_milestone import MILESTONE_SELECTION
+from .settings import get_setting
 
 _logger = logging.getLogger(__name__)
 
-MAX_AGE_PARAM = "logistics_followup.notify_max_age_days"
-ENABLED_PARAM = "logistics_followup.notify_enabled"
 DISPATCH_BATCH = 2000
 CHANNEL_SELECTION = [("email", "E-mail"), ("sms", "SMS")]
 STATE_SELECTION = [
@@ -96,16 +95,10 @@ class LogisticsNotification(models.Model):
     def _enabled(self):
         """Customer notifications are on unless switched off in the settings
         (then the ingestion flags nothing)."""
-        value = self.env["ir.config_parameter"].sudo().get_param(ENABLED_PARAM, "1")
-        return value not in ("0", "False", "false", "")
+        return get_setting(self.env, "notify_enabled")
 
     def _max_age(self):
-        days = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(MAX_AGE_PARAM, notify_core.DEFAULT_MAX_AGE_DAYS)
-        )
-        return timedelta(days=float(days))
+        return timedelta(days=get_setting(self.env, "notify_max_age_days"))
 
     @api.model
     def _flag_expected_missed(self, now=None):

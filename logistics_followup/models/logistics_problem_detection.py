@@ -11,12 +11,10 @@ from ..core import problem as problem_core
 from ..core import ticketing as ticketing_core
 from ..core import transit as transit_core
 from .common import format_local, trigger_cron
+from .settings import get_setting
 
 _logger = logging.getLogger(__name__)
 
-STALL_DAYS_PARAM = "logistics_followup.stall_days"
-NO_FIRST_SCAN_HOURS_PARAM = "logistics_followup.no_first_scan_hours"
-AT_STATION_HOURS_PARAM = "logistics_followup.at_station_hours"
 DETECTION_BATCH = 5000
 
 
@@ -48,26 +46,14 @@ class LogisticsProblemDetection(models.AbstractModel):
 
     @api.model
     def _cutoffs(self, now=None):
-        params = self.env["ir.config_parameter"].sudo()
         now = now or fields.Datetime.now()
         today = fields.Date.context_today(self, now)
         return problem_core.detection_cutoffs(
             now,
             periods=self.env["logistics.peak.period"]._core_periods(),
-            stall_days=float(
-                params.get_param(STALL_DAYS_PARAM, problem_core.DEFAULT_STALL_DAYS)
-            ),
-            no_first_scan_hours=float(
-                params.get_param(
-                    NO_FIRST_SCAN_HOURS_PARAM,
-                    problem_core.DEFAULT_NO_FIRST_SCAN_HOURS,
-                )
-            ),
-            at_station_hours=float(
-                params.get_param(
-                    AT_STATION_HOURS_PARAM, problem_core.DEFAULT_AT_STATION_HOURS
-                )
-            ),
+            stall_days=get_setting(self.env, "stall_days"),
+            no_first_scan_hours=get_setting(self.env, "no_first_scan_hours"),
+            at_station_hours=get_setting(self.env, "at_station_hours"),
             warning_hours=self.env["helpdesk.ticket"]._warning_hours(),
             today=today,
         )

@@ -11,6 +11,7 @@ from odoo.tools import SQL, config
 from ..core import encryption, masking
 from ..core import identity as identity_core
 from ..core import receipt as receipt_core
+from .settings import get_setting
 
 REQUIREMENT_SELECTION = [
     ("signature", "Signature"),
@@ -852,14 +853,9 @@ class LogisticsReceipt(models.Model):
 
     @api.model
     def _deadline_days(self):
-        params = self.env["ir.config_parameter"].sudo()
         days = {}
-        for key, default in receipt_core.DEFAULT_DEADLINE_DAYS.items():
-            raw = params.get_param(f"logistics_followup.receipt_days_{key}")
-            try:
-                value = int(raw) if raw not in (None, False, "") else default
-            except (TypeError, ValueError):
-                value = default
+        for key in receipt_core.DEFAULT_DEADLINE_DAYS:
+            value = get_setting(self.env, f"receipt_days_{key}")
             days["maximum" if key == "max" else key] = value
         return days
 
@@ -945,13 +941,9 @@ class LogisticsReceipt(models.Model):
     @api.model
     def _default_clerk(self, company_id):
         """Settings' default clerk, else the company's first receipt clerk."""
-        param = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("logistics_followup.receipt_clerk_id")
-        )
-        if param and param.isdigit():
-            user = self.env["res.users"].sudo().browse(int(param)).exists()
+        clerk_id = get_setting(self.env, "receipt_clerk_id")
+        if clerk_id and clerk_id > 0:
+            user = self.env["res.users"].sudo().browse(clerk_id).exists()
             if user and user.active:
                 return user.id
         group = self.env.ref("logistics_followup.group_logistics_receipt_clerk")
@@ -971,11 +963,7 @@ class LogisticsReceipt(models.Model):
         """PIPL Art. 19: erase the ID numbers N days (Settings) after
         hand-over; the masked form stays. One UPDATE over the partial
         index."""
-        days = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("logistics_followup.receipt_id_retention_days", 180)
-        )
+        days = get_setting(self.env, "receipt_id_retention_days")
         self.env.flush_all()
         self.env.cr.execute(
             SQL(

@@ -19,6 +19,7 @@ from ..core import status as status_core
 from ..core import waybill as waybill_core
 from .logistics_waybill import SIGNED_BY_SELECTION, STATE_SELECTION
 from .pg_copy import copy_text
+from .settings import get_setting
 
 DEFAULT_TZ = "Asia/Shanghai"
 
@@ -299,12 +300,7 @@ class LogisticsTrackingEvent(models.Model):
 
     def _ingest_creates_unknown(self):
         """Whether rows of unknown waybills create them (the setting)."""
-        return (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("logistics_followup.ingest_unknown_waybill", "create")
-            != "reject"
-        )
+        return get_setting(self.env, "ingest_unknown_waybill") != "reject"
 
     def _ingest_known_couriers(self, numbers, company_filter):
         """``{number: courier code}`` of the existing waybills of the
@@ -731,11 +727,7 @@ class LogisticsTrackingEvent(models.Model):
     def _earliest_event_time(self):
         """The earliest plausible event time (naive UTC) of the settings
         (issue 11 item 9; default ``core.events.EARLIEST_EVENT_TIME``)."""
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("logistics_followup.event_time_min")
-        )
+        value = get_setting(self.env, "event_time_min")
         try:
             day = fields.Date.to_date(value) if value else None
         except ValueError:

@@ -16,6 +16,7 @@ from .common import count_by
 from .logistics_receipt import REQUIREMENT_SELECTION as RECEIPT_REQUIREMENT_SELECTION
 from .logistics_receipt import STATE_SELECTION as RECEIPT_STATE_SELECTION
 from .logistics_transit_time import ROUTE_CLASS_SELECTION, TRANSPORT_MODE_SELECTION
+from .settings import get_setting
 
 STATE_SELECTION = [
     ("created", "Created"),
@@ -627,17 +628,8 @@ class LogisticsWaybill(models.Model):
         """Tracking stops by rule, as aggregators do: no event N days after
         creation, or no new event for N days (``core.transit``); one UPDATE
         per rule over the partial indexes, safe to rerun."""
-        params = self.env["ir.config_parameter"].sudo()
-        no_record = int(
-            params.get_param(
-                "logistics_followup.no_record_days", transit_core.DEFAULT_NO_RECORD_DAYS
-            )
-        )
-        no_change = int(
-            params.get_param(
-                "logistics_followup.no_change_days", transit_core.DEFAULT_NO_CHANGE_DAYS
-            )
-        )
+        no_record = get_setting(self.env, "no_record_days")
+        no_change = get_setting(self.env, "no_change_days")
         final = list(transit_core.FINAL_STATES)
         self.env.cr.execute(
             SQL(

@@ -13,8 +13,7 @@ from ..models.logistics_escalation import (
     KIND_SELECTION,
     ROLE_SELECTION,
 )
-
-REPLY_HOURS_PARAM = "logistics_followup.escalation_reply_hours"
+from ..models.settings import get_setting
 
 
 class LogisticsEscalationWizard(models.TransientModel):
@@ -39,9 +38,7 @@ class LogisticsEscalationWizard(models.TransientModel):
     channel = fields.Selection(CHANNEL_SELECTION, required=True, default="email")
     reply_hours = fields.Float(
         string="Reply Within (hours)",
-        default=lambda self: float(
-            self.env["ir.config_parameter"].sudo().get_param(REPLY_HOURS_PARAM, 4)
-        ),
+        default=lambda self: get_setting(self.env, "escalation_reply_hours"),
     )
     note = fields.Text(string="What Is Needed", required=True)
 
