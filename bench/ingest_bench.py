@@ -330,8 +330,11 @@ def run_ours(env, rows, batch_size, profile):
 def normalised(env, rows, ids):
     """Rows as the values ``ingest`` stores (untimed, for COPY)."""
     from odoo.addons.logistics_followup.core import events, status  # noqa: PLC0415
+    from odoo.addons.logistics_followup.models.common import (  # noqa: PLC0415
+        local_tz_name,
+    )
 
-    tz_name = env.company.partner_id.tz or "Asia/Shanghai"
+    tz_name = local_tz_name(env)
     mapping = env["logistics.status.mapping"]._get_mapping()
     result = []
     for raw in rows:
@@ -461,12 +464,15 @@ def run_copy(env, values, batch_size, full):
 def run_naive(env, rows, batch_size):
     """One ORM create per event and an ORM recompute of its waybill."""
     from odoo.addons.logistics_followup.core import events, status  # noqa: PLC0415
+    from odoo.addons.logistics_followup.models.common import (  # noqa: PLC0415
+        local_tz_name,
+    )
 
     Event = env["logistics.tracking.event"]
     Waybill = env["logistics.waybill"]
     Courier = env["logistics.courier"]
     Mapping = env["logistics.status.mapping"]
-    tz_name = env.company.partner_id.tz or "Asia/Shanghai"
+    tz_name = local_tz_name(env)
     elapsed = 0.0
     created = 0
     for batch in chunks(rows, batch_size):

@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, email_normalize
 
 from ..core import notify as notify_core
-from .common import trigger_cron
+from .common import local_tz_name, trigger_cron
 from .logistics_notification_milestone import MILESTONE_SELECTION
 from .settings import get_setting
 
@@ -290,9 +290,7 @@ class LogisticsNotification(models.Model):
     def _sms_release(self, partner, now):
         """When an SMS to ``partner`` may go: now, or 08:00 local time after
         the quiet hours (his time zone, else his company's)."""
-        tz = pytz.timezone(
-            partner.tz or self.env.company.partner_id.tz or "Asia/Shanghai"
-        )
+        tz = pytz.timezone(local_tz_name(self.env, partner.tz))
         local = pytz.utc.localize(now).astimezone(tz).replace(tzinfo=None)
         release = notify_core.release_time(local)
         return tz.localize(release).astimezone(pytz.utc).replace(tzinfo=None)
@@ -396,7 +394,7 @@ class LogisticsNotification(models.Model):
 
     def _local_date(self, value):
         tz = pytz.timezone(
-            self.partner_id.tz or self.company_id.partner_id.tz or "Asia/Shanghai"
+            local_tz_name(self.env, self.partner_id.tz, self.company_id.partner_id.tz)
         )
         return pytz.utc.localize(value).astimezone(tz).date().isoformat()
 
@@ -448,7 +446,7 @@ class LogisticsNotification(models.Model):
         now = now or fields.Datetime.now()
         sent = 0
         for company in self.env["res.company"].sudo().search([]):
-            tz = pytz.timezone(company.partner_id.tz or "Asia/Shanghai")
+            tz = pytz.timezone(local_tz_name(self.env, company.partner_id.tz))
             local_now = pytz.utc.localize(now).astimezone(tz).replace(tzinfo=None)
             day = notify_core.digest_day(local_now)
             start = tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc)

@@ -11,6 +11,7 @@ from odoo.tools import SQL, config
 from ..core import encryption, masking
 from ..core import identity as identity_core
 from ..core import receipt as receipt_core
+from .common import FALLBACK_TZ, local_tz_name
 from .settings import get_setting
 
 REQUIREMENT_SELECTION = [
@@ -36,7 +37,6 @@ CLEAR_ID_GROUPS = (
 )
 ID_KEY_OPTION = "logistics_id_key"
 ID_KEY_ENV = "LOGISTICS_ID_KEY"
-DEFAULT_TZ = "Asia/Shanghai"
 
 
 class LogisticsReceipt(models.Model):
@@ -862,11 +862,11 @@ class LogisticsReceipt(models.Model):
     def _local_date(self, value):
         """The calendar day of a UTC datetime where the company is (its
         partner's time zone, else the user's, else China)."""
-        tz_name = self.company_id.partner_id.tz or self.env.user.tz or DEFAULT_TZ
+        tz_name = local_tz_name(self.env, self.company_id.partner_id.tz)
         try:
             tz = pytz.timezone(tz_name)
         except pytz.UnknownTimeZoneError:
-            tz = pytz.timezone(DEFAULT_TZ)
+            tz = pytz.timezone(FALLBACK_TZ)
         return pytz.utc.localize(value).astimezone(tz).date()
 
     @api.model

@@ -17,11 +17,10 @@ from ..core import notify as notify_core
 from ..core import state as state_core
 from ..core import status as status_core
 from ..core import waybill as waybill_core
+from .common import local_tz_name
 from .logistics_waybill import SIGNED_BY_SELECTION, STATE_SELECTION
 from .pg_copy import copy_text
 from .settings import get_setting
-
-DEFAULT_TZ = "Asia/Shanghai"
 
 # what a concurrent ingest of the same waybills raises under REPEATABLE READ
 CONCURRENCY_ERRORS = (
@@ -176,7 +175,7 @@ class LogisticsTrackingEvent(models.Model):
         self.check_access("create")
         if source not in dict(self._fields["source"].selection):
             source = "api"
-        tz_name = self.env.company.partner_id.tz or DEFAULT_TZ
+        tz_name = local_tz_name(self.env)
         # normalize_row and key_for, with the lookups of the mapping and what
         # repeats in the batch computed once (same results)
         batch = events_core.RowBatch(
