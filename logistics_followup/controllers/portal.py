@@ -22,6 +22,7 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..core import portal as portal_core
 from ..core import text as text_core
+from ..core import transit as transit_core
 from ..models.common import local_tz_name
 
 
@@ -164,7 +165,7 @@ class LogisticsCustomerPortal(CustomerPortal):
         }
         filter_domains = {
             "all": [],
-            "open": [("state", "not in", ("delivered", "returned", "lost"))],
+            "open": [("state", "not in", list(transit_core.FINAL_STATES))],
             "delivered": [("state", "=", "delivered")],
             "sent": [("sender_partner_id", "child_of", partner.id)],
             "received": [("receiver_partner_id", "child_of", partner.id)],

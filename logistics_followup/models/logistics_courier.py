@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..core import pull as pull_core
+from ..core import transit as transit_core
 from ..core import waybill as waybill_core
 from ..core import webhook as webhook_core
 from .settings import get_setting
@@ -224,7 +225,7 @@ class LogisticsCourier(models.Model):
                 waybills = Waybill.search(
                     [
                         ("courier_id", "=", courier.id),
-                        ("state", "not in", ["delivered", "returned", "lost"]),
+                        ("state", "not in", list(transit_core.FINAL_STATES)),
                         "|",
                         ("last_pull_time", "=", False),
                         ("last_pull_time", "<=", threshold),

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..core import delivery as delivery_core
+from ..core import transit as transit_core
 from .common import count_by
 
 
@@ -138,7 +139,7 @@ class LogisticsDeliveryArea(models.Model):
             .search(
                 [
                     ("company_id", "in", self.company_id.ids),
-                    ("state", "not in", ("delivered", "returned", "lost")),
+                    ("state", "not in", list(transit_core.FINAL_STATES)),
                 ]
             )
         )

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, email_normalize
 
 from ..core import notify as notify_core
+from ..core import transit as transit_core
 from .common import local_tz_name, trigger_cron
 from .logistics_notification_milestone import MILESTONE_SELECTION
 from .settings import get_setting
@@ -112,7 +113,7 @@ class LogisticsNotification(models.Model):
                 "WHERE state != ALL(%(final)s) AND expected_date < %(now)s "
                 "AND expected_date >= %(since)s "
                 "AND NOT COALESCE(notify_pending, FALSE)",
-                final=list(notify_core.FINAL_STATES),
+                final=list(transit_core.FINAL_STATES),
                 now=now,
                 since=now - timedelta(days=1),
             )
@@ -384,7 +385,7 @@ class LogisticsNotification(models.Model):
             milestone=self._milestone_label(),
         )
         expected_news = self.milestone in ("expected_revised", "expected_missed")
-        travelling = waybill.state not in notify_core.FINAL_STATES
+        travelling = waybill.state not in transit_core.FINAL_STATES
         if waybill.expected_date and (expected_news or travelling):
             text += env._(
                 ", expected on %(date)s",

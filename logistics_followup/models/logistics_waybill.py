@@ -37,6 +37,9 @@ SIGNED_BY_SELECTION = [
     ("after_exception", "After an earlier failed attempt"),
 ]
 
+# the final states as an SQL list, for the partial indexes' predicates
+_FINAL_SQL = "(" + ", ".join(f"'{state}'" for state in transit_core.FINAL_STATES) + ")"
+
 
 class LogisticsWaybill(models.Model):
     """A parcel's waybill (快递单号) and its current tracking state.
@@ -304,15 +307,12 @@ class LogisticsWaybill(models.Model):
     # the filters of the overdue search and of the tracking-stop cron
     # R-RP-1: the shipment reports' periods
     _shipped_idx = models.Index("(shipped_date) WHERE shipped_date IS NOT NULL")
-    _overdue_idx = models.Index(
-        "(expected_date) WHERE state NOT IN ('delivered', 'returned', 'lost')"
-    )
+    _overdue_idx = models.Index(f"(expected_date) WHERE state NOT IN {_FINAL_SQL}")
     _no_record_idx = models.Index(
         "(create_date) WHERE last_event_time IS NULL AND tracking_stop_reason IS NULL"
     )
     _pull_due_idx = models.Index(
-        "(courier_id, last_pull_time) "
-        "WHERE state NOT IN ('delivered', 'returned', 'lost')"
+        f"(courier_id, last_pull_time) WHERE state NOT IN {_FINAL_SQL}"
     )
     # the problem-parcel detection (logistics.problem.detection._rule_sql)
     _no_first_scan_idx = models.Index(
@@ -330,7 +330,7 @@ class LogisticsWaybill(models.Model):
     )
     _no_change_idx = models.Index(
         "(last_event_time) WHERE tracking_stop_reason IS NULL "
-        "AND state NOT IN ('delivered', 'returned', 'lost')"
+        f"AND state NOT IN {_FINAL_SQL}"
     )
     # the queues of the event-driven detection and of the notifications
     _detection_pending_idx = models.Index("(id) WHERE detection_pending")
