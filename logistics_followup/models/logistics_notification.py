@@ -17,8 +17,8 @@ from .settings import get_setting
 _logger = logging.getLogger(__name__)
 
 DISPATCH_BATCH = 2000
-CHANNEL_SELECTION = [("email", "E-mail"), ("sms", "SMS")]
-STATE_SELECTION = [
+NOTIFICATION_CHANNEL_SELECTION = [("email", "E-mail"), ("sms", "SMS")]
+NOTIFICATION_STATE_SELECTION = [
     ("queued", "Queued"),
     ("held", "Held for the Morning"),
     ("skipped", "Skipped"),
@@ -62,8 +62,10 @@ class LogisticsNotification(models.Model):
         [*MILESTONE_SELECTION, ("digest", "Daily arrival feedback")], readonly=True
     )
     key = fields.Char(readonly=True, required=True)
-    channel = fields.Selection(CHANNEL_SELECTION, readonly=True, required=True)
-    state = fields.Selection(STATE_SELECTION, readonly=True, required=True)
+    channel = fields.Selection(
+        NOTIFICATION_CHANNEL_SELECTION, readonly=True, required=True
+    )
+    state = fields.Selection(NOTIFICATION_STATE_SELECTION, readonly=True, required=True)
     skip_reason = fields.Selection(SKIP_SELECTION, readonly=True)
     send_after = fields.Datetime(readonly=True)
     mail_id = fields.Many2one("mail.mail", readonly=True, ondelete="set null")

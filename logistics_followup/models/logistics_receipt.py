@@ -14,13 +14,13 @@ from ..core import receipt as receipt_core
 from .common import FALLBACK_TZ, local_tz_name
 from .settings import get_setting
 
-REQUIREMENT_SELECTION = [
+RECEIPT_REQUIREMENT_SELECTION = [
     ("signature", "Signature"),
     ("signature_id", "Signature and ID number"),
     ("seal", "Company seal"),
     ("shipper_document", "Shipper's own document"),
 ]
-STATE_SELECTION = [
+RECEIPT_STATE_SELECTION = [
     ("required", "Required"),
     ("signed", "Signed"),
     ("rejected", "Returned for Re-signing"),
@@ -73,7 +73,7 @@ class LogisticsReceipt(models.Model):
         precompute=True,
     )
     requirement = fields.Selection(
-        selection=REQUIREMENT_SELECTION,
+        selection=RECEIPT_REQUIREMENT_SELECTION,
         compute="_compute_requirement",
         store=True,
         readonly=False,
@@ -84,7 +84,7 @@ class LogisticsReceipt(models.Model):
         "origin station on the waybill (R-RC-1).",
     )
     state = fields.Selection(
-        selection=STATE_SELECTION,
+        selection=RECEIPT_STATE_SELECTION,
         required=True,
         default="required",
         readonly=True,

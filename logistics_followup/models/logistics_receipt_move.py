@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
-from .logistics_receipt import STATE_SELECTION
+from .logistics_receipt import RECEIPT_STATE_SELECTION
 
 
 class LogisticsReceiptMove(models.Model):
@@ -39,8 +39,10 @@ class LogisticsReceiptMove(models.Model):
         readonly=True,
         default=lambda self: self.env.user,
     )
-    state_from = fields.Selection(selection=STATE_SELECTION, readonly=True)
-    state_to = fields.Selection(selection=STATE_SELECTION, readonly=True, required=True)
+    state_from = fields.Selection(selection=RECEIPT_STATE_SELECTION, readonly=True)
+    state_to = fields.Selection(
+        selection=RECEIPT_STATE_SELECTION, readonly=True, required=True
+    )
     location_from = fields.Char(string="From", readonly=True)
     location_to = fields.Char(string="To", readonly=True)
     note = fields.Text(readonly=True)

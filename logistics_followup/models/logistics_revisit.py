@@ -14,8 +14,8 @@ from .settings import get_setting
 
 _logger = logging.getLogger(__name__)
 
-CHANNEL_SELECTION = [("phone", "Phone"), ("email", "Email"), ("sms", "SMS")]
-STATE_SELECTION = [
+REVISIT_CHANNEL_SELECTION = [("phone", "Phone"), ("email", "Email"), ("sms", "SMS")]
+REVISIT_STATE_SELECTION = [
     ("planned", "Planned"),
     ("done", "Done"),
     ("not_reached", "Not Reached"),
@@ -77,9 +77,15 @@ class LogisticsRevisit(models.Model):
         tracking=True,
         domain="[('share', '=', False)]",
     )
-    channel = fields.Selection(CHANNEL_SELECTION, required=True, default="phone")
+    channel = fields.Selection(
+        REVISIT_CHANNEL_SELECTION, required=True, default="phone"
+    )
     state = fields.Selection(
-        STATE_SELECTION, required=True, default="planned", tracking=True, index=True
+        REVISIT_STATE_SELECTION,
+        required=True,
+        default="planned",
+        tracking=True,
+        index=True,
     )
     attempts = fields.Integer(readonly=True, copy=False)
     last_attempt_date = fields.Date(readonly=True, copy=False)

@@ -3,7 +3,7 @@
 from odoo import api, fields, models, tools
 
 from ..core import status as status_core
-from .logistics_waybill import SIGNED_BY_SELECTION, STATE_SELECTION
+from .logistics_waybill import SIGNED_BY_SELECTION, WAYBILL_STATE_SELECTION
 
 
 class LogisticsStatusMapping(models.Model):
@@ -28,7 +28,7 @@ class LogisticsStatusMapping(models.Model):
         required=True,
     )
     code = fields.Char(required=True)
-    state = fields.Selection(selection=STATE_SELECTION, required=True)
+    state = fields.Selection(selection=WAYBILL_STATE_SELECTION, required=True)
     signed_by = fields.Selection(selection=SIGNED_BY_SELECTION, string="How Signed")
     active = fields.Boolean(default=True)
 

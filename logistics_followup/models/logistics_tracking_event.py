@@ -18,7 +18,7 @@ from ..core import state as state_core
 from ..core import status as status_core
 from ..core import waybill as waybill_core
 from .common import local_tz_name
-from .logistics_waybill import SIGNED_BY_SELECTION, STATE_SELECTION
+from .logistics_waybill import SIGNED_BY_SELECTION, WAYBILL_STATE_SELECTION
 from .pg_copy import copy_text
 from .settings import get_setting
 
@@ -84,7 +84,9 @@ class LogisticsTrackingEvent(models.Model):
     company_id = fields.Many2one(comodel_name="res.company", required=True)
     event_time = fields.Datetime(required=True, string="Time")
     place = fields.Char()
-    state = fields.Selection(selection=STATE_SELECTION, required=True, string="Event")
+    state = fields.Selection(
+        selection=WAYBILL_STATE_SELECTION, required=True, string="Event"
+    )
     state_rank = fields.Integer(required=True)
     signed_by = fields.Selection(selection=SIGNED_BY_SELECTION, string="How Signed")
     status_raw = fields.Char(string="Status as Received")

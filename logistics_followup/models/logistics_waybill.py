@@ -13,12 +13,11 @@ from ..core import ticketing as ticketing_core
 from ..core import transit as transit_core
 from ..core import waybill as waybill_core
 from .common import count_by
-from .logistics_receipt import REQUIREMENT_SELECTION as RECEIPT_REQUIREMENT_SELECTION
-from .logistics_receipt import STATE_SELECTION as RECEIPT_STATE_SELECTION
+from .logistics_receipt import RECEIPT_REQUIREMENT_SELECTION, RECEIPT_STATE_SELECTION
 from .logistics_transit_time import ROUTE_CLASS_SELECTION, TRANSPORT_MODE_SELECTION
 from .settings import get_setting
 
-STATE_SELECTION = [
+WAYBILL_STATE_SELECTION = [
     ("created", "Created"),
     ("picked_up", "Picked Up"),
     ("in_transit", "In Transit"),
@@ -143,7 +142,7 @@ class LogisticsWaybill(models.Model):
         help="Beyond its normal transit time and not delivered yet (R-WB-4).",
     )
     state = fields.Selection(
-        selection=STATE_SELECTION,
+        selection=WAYBILL_STATE_SELECTION,
         required=True,
         default="created",
         readonly=True,
