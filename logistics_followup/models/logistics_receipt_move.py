@@ -11,34 +11,10 @@ class LogisticsReceiptMove(models.Model):
     every state change; nobody edits it."""
 
     _name = "logistics.receipt.move"
+    _inherit = ["logistics.receipt.log.mixin"]
     _description = "Signed Receipt Movement"
-    _order = "date desc, id desc"
-    _check_company_auto = True
 
-    receipt_id = fields.Many2one(
-        comodel_name="logistics.receipt",
-        required=True,
-        index=True,
-        ondelete="cascade",
-        readonly=True,
-    )
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        related="receipt_id.company_id",
-        store=True,
-        index=True,
-        precompute=True,
-    )
-    date = fields.Datetime(
-        required=True, readonly=True, default=fields.Datetime.now, index=True
-    )
-    user_id = fields.Many2one(
-        comodel_name="res.users",
-        string="By",
-        required=True,
-        readonly=True,
-        default=lambda self: self.env.user,
-    )
+    user_id = fields.Many2one(string="By")
     state_from = fields.Selection(selection=RECEIPT_STATE_SELECTION, readonly=True)
     state_to = fields.Selection(
         selection=RECEIPT_STATE_SELECTION, readonly=True, required=True
