@@ -48,3 +48,23 @@ def local_tz_name(env, *candidates):
         if tz:
             return tz
     return FALLBACK_TZ
+
+
+def client_notification(
+    message, *, title=None, kind="success", sticky=False, then=None
+):
+    """The client action that shows ``message`` in a notification
+    (``display_notification``): ``kind`` success / warning / danger / info,
+    ``then`` the action that follows it (e.g. closing the dialog)."""
+    params = {"type": kind, "message": message}
+    if title:
+        params["title"] = title
+    if sticky:
+        params["sticky"] = True
+    if then:
+        params["next"] = then
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "params": params,
+    }

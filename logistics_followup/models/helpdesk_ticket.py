@@ -13,7 +13,7 @@ from odoo.tools import html2plaintext
 from ..core import problem as problem_core
 from ..core import reporting as reporting_core
 from ..core import ticketing as ticketing_core
-from .common import count_by
+from .common import client_notification, count_by
 from .logistics_problem_type import KIND_SELECTION
 from .settings import get_setting
 
@@ -872,16 +872,11 @@ class HelpdeskTicket(models.Model):
         )
 
     def _notify_action(self, message, title=None, next_action=None):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "title": title or self.env._("Tickets"),
-                "message": message,
-                "next": next_action or {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return client_notification(
+            message,
+            title=title or self.env._("Tickets"),
+            then=next_action or {"type": "ir.actions.act_window_close"},
+        )
 
     # ------------------------------------------------------------
     # THE ONE CREATION PATH

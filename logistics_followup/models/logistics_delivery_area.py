@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 
 from ..core import delivery as delivery_core
 from ..core import transit as transit_core
-from .common import count_by
+from .common import client_notification, count_by
 
 
 class LogisticsDeliveryArea(models.Model):
@@ -144,17 +144,12 @@ class LogisticsDeliveryArea(models.Model):
             )
         )
         changed = waybills._assign_delivery_areas()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s open waybills moved to another delivery area.",
-                    count=changed,
-                ),
-            },
-        }
+        return client_notification(
+            self.env._(
+                "%(count)s open waybills moved to another delivery area.",
+                count=changed,
+            )
+        )
 
     # ------------------------------------------------------------
     # MATCHING

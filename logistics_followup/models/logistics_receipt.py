@@ -11,7 +11,7 @@ from odoo.tools import SQL, config
 from ..core import encryption, masking
 from ..core import identity as identity_core
 from ..core import receipt as receipt_core
-from .common import FALLBACK_TZ, local_tz_name
+from .common import FALLBACK_TZ, client_notification, local_tz_name
 from .settings import get_setting
 
 RECEIPT_REQUIREMENT_SELECTION = [
@@ -584,18 +584,12 @@ class LogisticsReceipt(models.Model):
         lines = [self.env._("Signer: %(number)s", number=signer or "-")]
         if self.is_delegate or delegate:
             lines.append(self.env._("Delegate: %(number)s", number=delegate or "-"))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._(
-                    "ID numbers of %(receipt)s", receipt=self.display_name
-                ),
-                "message": "\n".join(lines),
-                "sticky": True,
-                "type": "warning",
-            },
-        }
+        return client_notification(
+            "\n".join(lines),
+            title=self.env._("ID numbers of %(receipt)s", receipt=self.display_name),
+            kind="warning",
+            sticky=True,
+        )
 
     def action_view_waybill(self):
         self.ensure_one()

@@ -12,7 +12,7 @@ from ..core import text as text_core
 from ..core import ticketing as ticketing_core
 from ..core import transit as transit_core
 from ..core import waybill as waybill_core
-from .common import count_by
+from .common import client_notification, count_by
 from .logistics_receipt import RECEIPT_REQUIREMENT_SELECTION, RECEIPT_STATE_SELECTION
 from .logistics_transit_time import ROUTE_CLASS_SELECTION, TRANSPORT_MODE_SELECTION
 from .settings import get_setting
@@ -35,6 +35,7 @@ SIGNED_BY_SELECTION = [
     ("locker", "Into a locker or pickup station"),
     ("after_exception", "After an earlier failed attempt"),
 ]
+
 
 # the final states as an SQL list, for the partial indexes' predicates
 _FINAL_SQL = "(" + ", ".join(f"'{state}'" for state in transit_core.FINAL_STATES) + ")"
@@ -820,17 +821,12 @@ class LogisticsWaybill(models.Model):
         """Supervisors, after areas changed (server action on the list)."""
         self.check_access("write")
         changed = self._assign_delivery_areas()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s waybills moved to another delivery area.",
-                    count=changed,
-                ),
-            },
-        }
+        return client_notification(
+            self.env._(
+                "%(count)s waybills moved to another delivery area.",
+                count=changed,
+            )
+        )
 
     def _assign_delivery_areas(self, batch_size=5000):
         """R-PP-2, set-based: match the waybills against the areas (once per
