@@ -169,7 +169,8 @@ class LogisticsWaybill(models.Model):
         ],
         readonly=True,
         copy=False,
-        index="btree_not_null",
+        # no index of its own: _stop_reason_idx is that index (the field's
+        # btree_not_null index was a second copy of it)
         tracking=True,
         help="Set when the tracking source gives up on the parcel; problem "
         "detection picks such waybills up.",
