@@ -46,6 +46,15 @@ class HelpdeskTicket(models.Model):
     R-WB-1 (required facts before the first stage is left), R-PP-1..10
     (problem types, checklists, deadlines, detection), R-CP-1..3 (closed
     loop, response targets), compensation (REFERENCE.md 6.3).
+
+    Naming rule of the fields this addon adds to ``helpdesk.ticket``: no
+    prefix (``waybill_id``, ``sender_phone``, ``revisit_ids``...), except
+    ``logistics_`` where the bare name would clash with, or read as, a
+    generic helpdesk notion of helpdesk_mgmt or its OCA siblings:
+    ``logistics_kind`` (not helpdesk_type's ``type_id``),
+    ``logistics_deadline`` (not an SLA deadline), ``logistics_slot`` (not an
+    appointment slot), ``logistics_open`` (not the negation of
+    helpdesk_mgmt's ``closed``: also active).
     """
 
     _inherit = "helpdesk.ticket"
@@ -262,10 +271,10 @@ class HelpdeskTicket(models.Model):
     )
     # R-RV-3 / R-RV-5: the revisits this ticket caused, and the revisit it
     # was raised in (a follow-up ticket)
-    logistics_revisit_ids = fields.One2many(
+    revisit_ids = fields.One2many(
         "logistics.revisit", "ticket_id", string="Revisits", groups=INTERNAL
     )
-    logistics_source_revisit_ids = fields.One2many(
+    source_revisit_ids = fields.One2many(
         "logistics.revisit",
         "followup_ticket_id",
         string="Raised In Revisits",
