@@ -71,6 +71,6 @@
             "logistics_followup/static/src/dashboard/dashboard.xml",
         ],
     },
-    "external_dependencies": {"python": ["pygal"]},
+    "external_dependencies": {"python": ["pygal", "python-stdnum"]},
     "development_status": "Alpha",
 }

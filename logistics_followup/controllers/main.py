@@ -9,6 +9,7 @@ from odoo.http import request
 
 from ..core import waybill as waybill_core
 from ..core import webhook as webhook_core
+from ..models.settings import get_setting
 
 _logger = logging.getLogger(__name__)
 
@@ -137,11 +138,7 @@ class LogisticsWebhookController(http.Controller):
         if request.httprequest.method != "POST":
             return self._not_post()
         param = post.get("param")
-        salt = (
-            request.env["ir.config_parameter"]
-            .sudo()
-            .get_param("logistics_followup.kuaidi100_salt")
-        )
+        salt = get_setting(request.env, "kuaidi100_salt")
         error = webhook_core.verify_kuaidi100(param, post.get("sign"), salt)
         if error:
             _logger.warning("kuaidi100 push refused: %s", error)

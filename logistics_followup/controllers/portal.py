@@ -22,8 +22,8 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..core import portal as portal_core
 from ..core import text as text_core
-
-DEFAULT_TZ = "Asia/Shanghai"
+from ..core import transit as transit_core
+from ..models.common import local_tz_name
 
 
 class LogisticsCustomerPortal(CustomerPortal):
@@ -48,11 +48,10 @@ class LogisticsCustomerPortal(CustomerPortal):
         return Waybill._portal_domain(request.env.user.partner_id)
 
     def _parcel_tz(self, waybill=None):
-        return (
-            request.env.user.tz
-            or (waybill and waybill.company_id.partner_id.tz)
-            or request.env.company.sudo().partner_id.tz
-            or DEFAULT_TZ
+        return local_tz_name(
+            request.env,
+            request.env.user.tz,
+            waybill and waybill.company_id.partner_id.tz,
         )
 
     def _check_text_params(self, **params):
@@ -166,7 +165,7 @@ class LogisticsCustomerPortal(CustomerPortal):
         }
         filter_domains = {
             "all": [],
-            "open": [("state", "not in", ("delivered", "returned", "lost"))],
+            "open": [("state", "not in", list(transit_core.FINAL_STATES))],
             "delivered": [("state", "=", "delivered")],
             "sent": [("sender_partner_id", "child_of", partner.id)],
             "received": [("receiver_partner_id", "child_of", partner.id)],

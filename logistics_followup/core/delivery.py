@@ -261,11 +261,3 @@ def match_area(address: object, areas: Iterable[Area]) -> int | None:
         if best_key is None or key > best_key:
             best_key, best_id = key, area.id
     return best_id
-
-
-def match_areas(
-    addresses: Mapping[object, object], areas: Iterable[Area]
-) -> dict[object, int | None]:
-    """``{key: area id or None}`` for every address of ``addresses``."""
-    areas = tuple(areas)
-    return {key: match_area(address, areas) for key, address in addresses.items()}

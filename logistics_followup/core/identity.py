@@ -38,6 +38,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidComponent
+
 __all__ = [
     "DEFAULT_ACCEPTED_TYPES",
     "DOCUMENT_TYPES",
@@ -52,7 +55,6 @@ __all__ = [
     "mod112_check_char",
     "normalize_number",
     "parse_resident_id",
-    "resident_id_check_char",
     "validate_document",
 ]
 
@@ -279,10 +281,11 @@ class DocumentResult:
 
 
 # --------------------------------------------------------------------------
-# MOD 11-2 (ISO 7064), GB 11643-1999
+# GB 11643-1999 through python-stdnum (stdnum.cn.ric: structure, birth date,
+# MOD 11-2 check digit), behind our codes. Its region table is NOT used to
+# reject: codes are retired and renumbered while people keep their number
+# (REFERENCE.md 1.5), see _check_citizen_region.
 # --------------------------------------------------------------------------
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK_CHARS = "10X98765432"  # indexed by (sum mod 11)
 _MIN_BIRTH_DATE = date(1800, 1, 1)
 
 _RE_17_DIGITS = re.compile(r"[0-9]{17}")
@@ -300,27 +303,23 @@ def normalize_number(number: str | None) -> str:
 
 
 def mod112_check_char(first17: str) -> str:
-    """ISO 7064 MOD 11-2 check character of 17 ASCII digits."""
+    """ISO 7064 MOD 11-2 check character (0-9 or X) of 17 ASCII digits, the
+    first 17 of a resident ID number (GB 11643-1999, REFERENCE.md 1.2):
+    ``stdnum.cn.ric.calc_check_digit``. Raises ``IdentityError`` ("format")
+    unless given exactly 17 ASCII digits."""
     if not isinstance(first17, str) or not _RE_17_DIGITS.fullmatch(first17):
         raise IdentityError("format", expected="17 digits")
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
-    return _CHECK_CHARS[total % 11]
+    # calc_check_digit takes the number with its check digit, and ignores it
+    return ric.calc_check_digit(first17 + "0")
 
 
-def resident_id_check_char(first17: str) -> str:
-    """Check character (0-9 or X) of a resident ID number's first 17 digits.
-
-    Weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, table "10X98765432"
-    (GB 11643-1999, REFERENCE.md section 1.2). Raises ``IdentityError``
-    ("format") unless given exactly 17 ASCII digits.
-    """
-    return mod112_check_char(first17)
-
-
-def _birth_date(yyyymmdd: str, today: date) -> date:
+def _birth_date(number18: str, today: date) -> date:
+    """The birth date of an 18-character number (``stdnum.cn.ric``), or
+    ``IdentityError("birth_date")``: not a date, before 1800, in the future."""
+    yyyymmdd = number18[6:14]
     try:
-        born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
-    except ValueError:
+        born = ric.get_birth_date(number18)
+    except InvalidComponent:
         raise IdentityError("birth_date", value=yyyymmdd, reason="not_a_date") from None
     if born < _MIN_BIRTH_DATE:
         raise IdentityError("birth_date", value=yyyymmdd, reason="too_early")
@@ -383,8 +382,8 @@ def convert_15_to_18(number15: str, *, century: int = 19) -> str:
         raise IdentityError("region", region_code=number[:6])
     first17 = number[:6] + str(century) + number[6:]
     try:
-        date(int(first17[6:10]), int(first17[10:12]), int(first17[12:14]))
-    except ValueError:
+        ric.get_birth_date(first17 + "0")
+    except InvalidComponent:
         raise IdentityError(
             "birth_date", value=first17[6:14], reason="not_a_date"
         ) from None
@@ -401,13 +400,13 @@ def _parse(
         # Generation 1: region rule as for citizens, no check digit.
         _check_citizen_region(number)
         number18 = convert_15_to_18(number)
-        born = _birth_date(number18[6:14], today)
+        born = _birth_date(number18, today)
         generation = 1
     else:
         if not _RE_18.fullmatch(number):
             raise IdentityError("format", length=len(number), expected="18")
         region_check(number)
-        born = _birth_date(number[6:14], today)
+        born = _birth_date(number, today)
         expected = mod112_check_char(number[:17])
         if number[17] != expected:
             raise IdentityError("check_digit")

@@ -48,7 +48,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from .tracking import ROW_FIELDS
+from .events import ROW_FIELDS
 
 __all__ = [
     "CELL_ISSUE_CODES",

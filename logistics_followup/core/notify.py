@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from .transit import FINAL_STATES
+
 #: Milestones, in the order settings list them.
 MILESTONES = (
     "out_for_delivery",
@@ -49,8 +51,6 @@ STATE_MILESTONES = {
     "returned": "returned",
 }
 
-#: States in which a parcel no longer travels (core.transit.FINAL_STATES).
-FINAL_STATES = ("delivered", "returned", "lost")
 
 #: Who is told of a milestone.
 AUDIENCES = ("none", "sender", "receiver", "both")

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from .transit import FINAL_STATES
+
 #: Ticket kinds (helpdesk.ticket.logistics_kind).
 KINDS = (
     "delivery_chase",  # 派送件催单 (R-PP-2)
@@ -174,14 +176,28 @@ def detection_cutoffs(
 
 
 def is_stalled(
-    state: str | None, last_event_time: datetime | None, cutoffs: Cutoffs
+    state: str | None,
+    last_event_time: datetime | None,
+    cutoffs: Cutoffs,
+    stop_reason: str | None = None,
+    first_scan_time: datetime | None = None,
 ) -> bool:
-    """R-PP-6: in transit and no new scan at one place since the cutoff."""
-    return (
+    """R-PP-6: in transit and no new scan at one place since the cutoff; or
+    tracking stopped (``stop_reason``, ``logistics.waybill``'s
+    ``tracking_stop_reason``) for no change, or aborted after a first scan,
+    while not in a final state. The detection's SQL
+    (``logistics.problem.detection._rule_sql``) is this rule, checked
+    against it by a property test."""
+    if (
         state in IN_TRANSIT_STATES
         and last_event_time is not None
         and last_event_time < cutoffs.stalled_before
+    ):
+        return True
+    stopped = stop_reason == "no_change" or (
+        stop_reason == "aborted" and first_scan_time is not None
     )
+    return stopped and state is not None and state not in FINAL_STATES
 
 
 def has_no_first_scan(
@@ -189,11 +205,17 @@ def has_no_first_scan(
     first_scan_time: datetime | None,
     start: datetime | None,
     cutoffs: Cutoffs,
+    stop_reason: str | None = None,
 ) -> bool:
-    """R-PP-5: created / picked up (``start``) long ago and never scanned."""
+    """R-PP-5: created (``start``: shipped, else created) long ago and never
+    scanned; or tracking stopped for no record, or aborted, before any scan.
+    The detection's SQL is this rule (property test)."""
+    if first_scan_time is not None:
+        return False
+    if stop_reason in ("no_record", "aborted"):
+        return True
     return (
         state == "created"
-        and first_scan_time is None
         and start is not None
         and start < cutoffs.no_first_scan_before
     )
@@ -249,7 +271,9 @@ def pick_response_target(
 
 
 def response_deadline(start: datetime, target: ResponseTarget | None):
-    """R-CP-3: when the first answer is due, or None without a target."""
+    """R-CP-3: when the first answer is due, or None without a target
+    (anything with ``minutes``: a :class:`ResponseTarget` or a
+    ``logistics.response.target`` record)."""
     if target is None:
         return None
     return start + timedelta(minutes=target.minutes)

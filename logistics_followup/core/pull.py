@@ -15,9 +15,9 @@ most once every 30 minutes, or it gets locked (锁单).
 
 import hashlib
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from .webhook import WebhookError, _loads, parse_kuaidi100_result
+from .webhook import WebhookError, loads_strict, parse_kuaidi100_result
 
 KUAIDI100_QUERY_URL = "https://poll.kuaidi100.com/poll/query.do"
 
@@ -29,12 +29,6 @@ PULL_BATCH = 200
 
 #: Seconds to wait for the aggregator (Kuaidi100 itself times out at 20 s).
 PULL_TIMEOUT = 20
-
-
-def due_for_pull(last_pull: datetime | None, now: datetime) -> bool:
-    """Whether a waybill may be pulled again (never more often than
-    :data:`MIN_PULL_INTERVAL`)."""
-    return last_pull is None or now - last_pull >= MIN_PULL_INTERVAL
 
 
 def kuaidi100_query_form(
@@ -67,7 +61,7 @@ def parse_kuaidi100_query(body: object) -> list[dict]:
             raise WebhookError("body_encoding") from exc
     if not isinstance(body, str) or not body.strip():
         raise WebhookError("body_empty")
-    payload = _loads(body)
+    payload = loads_strict(body)
     if not isinstance(payload, dict):
         raise WebhookError("param_not_object")
     if payload.get("result") is False or (

@@ -104,14 +104,6 @@ def pick_norm(
     return best
 
 
-def expected_delivery(start: datetime | None, hours: float | None) -> datetime | None:
-    """When the parcel should arrive: ``start`` (shipped, else first scan)
-    plus the norm's hours."""
-    if start is None or hours is None:
-        return None
-    return start + timedelta(hours=hours)
-
-
 def is_overdue(expected: datetime | None, state: str, now: datetime) -> bool:
     """R-WB-4: beyond its normal time limit and not delivered yet; no
     expected date (None, or the ORM's False) is never overdue."""

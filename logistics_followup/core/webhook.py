@@ -29,8 +29,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from .events import courier_code as _courier_code
 from .text import storable
-from .tracking import courier_code as _courier_code
 from .waybill import normalize_number
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "kuaidi100_answer",
     "kuaidi100_error",
     "kuaidi100_sign",
+    "loads_strict",
     "parse_events_body",
     "parse_kuaidi100_push",
     "path_courier",
@@ -194,7 +195,7 @@ def _has_lone_surrogate(value) -> bool:
     return False
 
 
-def _loads(text: str, *, surrogates: bool = False):
+def loads_strict(text: str, *, surrogates: bool = False):
     """Strict ``json.loads``: any failure is ``WebhookError("json_invalid")``;
     a lone surrogate in a string too unless ``surrogates`` (then the caller
     rejects the rows holding one, :func:`text.storable`)."""
@@ -299,7 +300,7 @@ def parse_events_body(body: bytes) -> list:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise WebhookError("body_encoding") from None
-    payload = _loads(text, surrogates=True)
+    payload = loads_strict(text, surrogates=True)
     if not isinstance(payload, dict):
         raise WebhookError("body_not_object")
     if "events" not in payload:
@@ -575,7 +576,7 @@ def parse_kuaidi100_push(param: str) -> Kuaidi100Push:
         raise WebhookError("body_too_large", max=MAX_BODY)
     if not isinstance(param, str) or not param.strip():
         raise WebhookError("param_missing")
-    payload = _loads(param)
+    payload = loads_strict(param)
     if not isinstance(payload, dict):
         raise WebhookError("param_not_object")
 

@@ -32,6 +32,7 @@ from . import logistics_delivery_round
 from . import logistics_delivery_round_line
 from . import logistics_id_document_type
 from . import logistics_receipt
+from . import logistics_receipt_log_mixin
 from . import logistics_receipt_move
 from . import logistics_receipt_reveal
 from . import logistics_receipt_envelope

@@ -4,6 +4,10 @@
 
 from odoo.tools import format_datetime
 
+#: The time zone of a company or a user that has none set (the couriers and
+#: customers the addon serves are in China); see :func:`local_tz_name`.
+FALLBACK_TZ = "Asia/Shanghai"
+
 
 def count_by(records, comodel, field):
     """``{record: count}``: how many ``comodel`` records point at each of
@@ -33,3 +37,34 @@ def trigger_cron(env, xmlid):
     cron = env.ref(xmlid, raise_if_not_found=False)
     if cron:
         cron.sudo()._trigger()
+
+
+def local_tz_name(env, *candidates):
+    """The time zone to read or show local times in: the first set among
+    ``candidates`` (time zone names, e.g. a customer's or a record's
+    company's), then the current company's, then the current user's, else
+    :data:`FALLBACK_TZ`."""
+    for tz in (*candidates, env.company.sudo().partner_id.tz, env.user.tz):
+        if tz:
+            return tz
+    return FALLBACK_TZ
+
+
+def client_notification(
+    message, *, title=None, kind="success", sticky=False, then=None
+):
+    """The client action that shows ``message`` in a notification
+    (``display_notification``): ``kind`` success / warning / danger / info,
+    ``then`` the action that follows it (e.g. closing the dialog)."""
+    params = {"type": kind, "message": message}
+    if title:
+        params["title"] = title
+    if sticky:
+        params["sticky"] = True
+    if then:
+        params["next"] = then
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "params": params,
+    }

@@ -13,8 +13,9 @@ from odoo.tools import html2plaintext
 from ..core import problem as problem_core
 from ..core import reporting as reporting_core
 from ..core import ticketing as ticketing_core
-from .common import count_by
+from .common import client_notification, count_by
 from .logistics_problem_type import KIND_SELECTION
+from .settings import get_setting
 
 SIGNED_CASE_SELECTION = [
     ("early_signing", "Signed before delivery (false signing)"),
@@ -35,9 +36,6 @@ COMPENSATION_BASIS_SELECTION = [
     ("uninsured_actual", "Uninsured: the actual loss"),
     ("uninsured_capped", "Uninsured: capped at a multiple of the freight"),
 ]
-WARNING_HOURS_PARAM = "logistics_followup.deadline_warning_hours"
-COMPENSATION_MULTIPLE_PARAM = "logistics_followup.uninsured_multiple"
-REVISIT_DAYS_PARAM = "logistics_followup.complaint_revisit_days"
 # facts of third parties, internal analysis and money: never for portal users
 INTERNAL = "base.group_user"
 
@@ -48,6 +46,15 @@ class HelpdeskTicket(models.Model):
     R-WB-1 (required facts before the first stage is left), R-PP-1..10
     (problem types, checklists, deadlines, detection), R-CP-1..3 (closed
     loop, response targets), compensation (REFERENCE.md 6.3).
+
+    Naming rule of the fields this addon adds to ``helpdesk.ticket``: no
+    prefix (``waybill_id``, ``sender_phone``, ``revisit_ids``...), except
+    ``logistics_`` where the bare name would clash with, or read as, a
+    generic helpdesk notion of helpdesk_mgmt or its OCA siblings:
+    ``logistics_kind`` (not helpdesk_type's ``type_id``),
+    ``logistics_deadline`` (not an SLA deadline), ``logistics_slot`` (not an
+    appointment slot), ``logistics_open`` (not the negation of
+    helpdesk_mgmt's ``closed``: also active).
     """
 
     _inherit = "helpdesk.ticket"
@@ -264,10 +271,10 @@ class HelpdeskTicket(models.Model):
     )
     # R-RV-3 / R-RV-5: the revisits this ticket caused, and the revisit it
     # was raised in (a follow-up ticket)
-    logistics_revisit_ids = fields.One2many(
+    revisit_ids = fields.One2many(
         "logistics.revisit", "ticket_id", string="Revisits", groups=INTERNAL
     )
-    logistics_source_revisit_ids = fields.One2many(
+    source_revisit_ids = fields.One2many(
         "logistics.revisit",
         "followup_ticket_id",
         string="Raised In Revisits",
@@ -369,11 +376,7 @@ class HelpdeskTicket(models.Model):
             )
 
     def _warning_hours(self):
-        return float(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(WARNING_HOURS_PARAM, problem_core.DEFAULT_WARNING_HOURS)
-        )
+        return get_setting(self.env, "deadline_warning_hours")
 
     @api.depends("logistics_deadline", "stage_id.closed")
     def _compute_deadline_state(self):
@@ -448,13 +451,7 @@ class HelpdeskTicket(models.Model):
         "cap_waived",
     )
     def _compute_compensation_proposed(self):
-        multiple = float(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(
-                COMPENSATION_MULTIPLE_PARAM, problem_core.DEFAULT_UNINSURED_MULTIPLE
-            )
-        )
+        multiple = get_setting(self.env, "uninsured_multiple")
         for ticket in self:
             try:
                 amount, basis = problem_core.propose_compensation(
@@ -884,16 +881,11 @@ class HelpdeskTicket(models.Model):
         )
 
     def _notify_action(self, message, title=None, next_action=None):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "title": title or self.env._("Tickets"),
-                "message": message,
-                "next": next_action or {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return client_notification(
+            message,
+            title=title or self.env._("Tickets"),
+            then=next_action or {"type": "ir.actions.act_window_close"},
+        )
 
     # ------------------------------------------------------------
     # THE ONE CREATION PATH
@@ -1033,8 +1025,8 @@ class HelpdeskTicket(models.Model):
             )
             if target:
                 vals["response_target_id"] = target.id
-                vals["first_response_deadline"] = now + timedelta(
-                    minutes=target.minutes
+                vals["first_response_deadline"] = problem_core.response_deadline(
+                    now, target
                 )
 
     def _mark_responded(self, when=None):
@@ -1134,9 +1126,7 @@ class HelpdeskTicket(models.Model):
     def _schedule_complaint_activity(self):
         """A closed complaint whose customer cannot be revisited (unknown, or
         without phone and email): an activity for the ticket's owner."""
-        days = int(
-            self.env["ir.config_parameter"].sudo().get_param(REVISIT_DAYS_PARAM, 1)
-        )
+        days = get_setting(self.env, "complaint_revisit_days")
         for ticket in self:
             ticket.activity_schedule(
                 "mail.mail_activity_data_call",

@@ -3,6 +3,7 @@
 from odoo import models
 
 from ..core import revisit as revisit_core
+from .common import client_notification
 
 
 class HelpdeskTicketTeam(models.Model):
@@ -36,14 +37,7 @@ class HelpdeskTicketTeam(models.Model):
             for agent, ids in by_agent.items():
                 Partner.browse(ids).write({"logistics_agent_id": agent})
             moved += len(changes)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s customers moved to another agent.", count=moved
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return client_notification(
+            self.env._("%(count)s customers moved to another agent.", count=moved),
+            then={"type": "ir.actions.act_window_close"},
+        )

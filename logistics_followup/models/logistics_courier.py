@@ -8,8 +8,10 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..core import pull as pull_core
+from ..core import transit as transit_core
 from ..core import waybill as waybill_core
 from ..core import webhook as webhook_core
+from .settings import get_setting
 
 _logger = logging.getLogger(__name__)
 
@@ -223,7 +225,7 @@ class LogisticsCourier(models.Model):
                 waybills = Waybill.search(
                     [
                         ("courier_id", "=", courier.id),
-                        ("state", "not in", ["delivered", "returned", "lost"]),
+                        ("state", "not in", list(transit_core.FINAL_STATES)),
                         "|",
                         ("last_pull_time", "=", False),
                         ("last_pull_time", "<=", threshold),
@@ -247,9 +249,8 @@ class LogisticsCourier(models.Model):
         batch query); failures are logged and the waybill waits for the next
         run."""
         self.ensure_one()
-        params = self.env["ir.config_parameter"].sudo()
-        customer = params.get_param("logistics_followup.kuaidi100_customer")
-        key = params.get_param("logistics_followup.kuaidi100_key")
+        customer = get_setting(self.env, "kuaidi100_customer")
+        key = get_setting(self.env, "kuaidi100_key")
         company = self.kuaidi100_code
         if not customer or not key or not company:
             _logger.warning(

@@ -4,7 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..core import delivery as delivery_core
-from .common import count_by
+from ..core import transit as transit_core
+from .common import client_notification, count_by
 
 
 class LogisticsDeliveryArea(models.Model):
@@ -138,22 +139,17 @@ class LogisticsDeliveryArea(models.Model):
             .search(
                 [
                     ("company_id", "in", self.company_id.ids),
-                    ("state", "not in", ("delivered", "returned", "lost")),
+                    ("state", "not in", list(transit_core.FINAL_STATES)),
                 ]
             )
         )
         changed = waybills._assign_delivery_areas()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s open waybills moved to another delivery area.",
-                    count=changed,
-                ),
-            },
-        }
+        return client_notification(
+            self.env._(
+                "%(count)s open waybills moved to another delivery area.",
+                count=changed,
+            )
+        )
 
     # ------------------------------------------------------------
     # MATCHING

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..core import delivery as delivery_core
+from .settings import get_setting
 
 #: Fields of a round that cannot change once it is submitted.
 LOCKED_FIELDS = frozenset(
@@ -130,29 +131,11 @@ class LogisticsDeliveryRound(models.Model):
 
     @api.model
     def _deadline_settings(self):
-        params = self.env["ir.config_parameter"].sudo()
-        mode = params.get_param(
-            "logistics_followup.round_deadline_mode",
-            delivery_core.DEFAULT_DEADLINE_MODE,
-        )
+        mode = get_setting(self.env, "round_deadline_mode")
         if mode not in delivery_core.DEADLINE_MODES:
             mode = delivery_core.DEFAULT_DEADLINE_MODE
-        try:
-            hours = float(
-                params.get_param(
-                    "logistics_followup.round_deadline_hours",
-                    delivery_core.DEFAULT_DEADLINE_HOURS,
-                )
-            )
-            cutoff = float(
-                params.get_param(
-                    "logistics_followup.round_deadline_cutoff",
-                    delivery_core.DEFAULT_CUTOFF_HOUR,
-                )
-            )
-        except ValueError:
-            hours = delivery_core.DEFAULT_DEADLINE_HOURS
-            cutoff = delivery_core.DEFAULT_CUTOFF_HOUR
+        hours = get_setting(self.env, "round_deadline_hours")
+        cutoff = get_setting(self.env, "round_deadline_cutoff")
         return mode, hours, cutoff
 
     @api.depends("round_end", "company_id")

@@ -7,10 +7,10 @@ from odoo.tools import SQL
 
 from .common import format_local
 
-ROLE_SELECTION = [("station", "Station"), ("courier", "Courier")]
-KIND_SELECTION = [("chase", "Chase (催件)"), ("reroute", "Re-route (转派)")]
-CHANNEL_SELECTION = [("email", "Email"), ("phone", "Phone")]
-STATE_SELECTION = [
+ESCALATION_ROLE_SELECTION = [("station", "Station"), ("courier", "Courier")]
+ESCALATION_KIND_SELECTION = [("chase", "Chase (催件)"), ("reroute", "Re-route (转派)")]
+ESCALATION_CHANNEL_SELECTION = [("email", "Email"), ("phone", "Phone")]
+ESCALATION_STATE_SELECTION = [
     ("waiting", "Waiting for Reply"),
     ("replied", "Replied"),
     ("overdue", "Reply Overdue"),
@@ -38,13 +38,15 @@ class LogisticsEscalation(models.Model):
     )
     company_id = fields.Many2one(related="ticket_id.company_id", store=True, index=True)
     waybill_id = fields.Many2one(related="ticket_id.waybill_id")
-    kind = fields.Selection(KIND_SELECTION, required=True, default="chase")
-    role = fields.Selection(ROLE_SELECTION, required=True, default="station")
+    kind = fields.Selection(ESCALATION_KIND_SELECTION, required=True, default="chase")
+    role = fields.Selection(ESCALATION_ROLE_SELECTION, required=True, default="station")
     partner_id = fields.Many2one("res.partner", string="Contact", required=True)
     previous_partner_id = fields.Many2one(
         "res.partner", string="Re-routed From", readonly=True
     )
-    channel = fields.Selection(CHANNEL_SELECTION, required=True, default="email")
+    channel = fields.Selection(
+        ESCALATION_CHANNEL_SELECTION, required=True, default="email"
+    )
     note = fields.Text(string="What Is Needed", required=True)
     user_id = fields.Many2one(
         "res.users", string="Sent By", default=lambda self: self.env.user
@@ -54,7 +56,7 @@ class LogisticsEscalation(models.Model):
     )
     reply_deadline = fields.Datetime(string="Reply Due", required=True)
     state = fields.Selection(
-        STATE_SELECTION, required=True, default="waiting", index=True
+        ESCALATION_STATE_SELECTION, required=True, default="waiting", index=True
     )
     reply = fields.Text()
     replied_date = fields.Datetime(string="Replied On", readonly=True)

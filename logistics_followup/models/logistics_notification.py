@@ -9,16 +9,16 @@ from odoo import api, fields, models
 from odoo.tools import SQL, email_normalize
 
 from ..core import notify as notify_core
-from .common import trigger_cron
+from ..core import transit as transit_core
+from .common import local_tz_name, trigger_cron
 from .logistics_notification_milestone import MILESTONE_SELECTION
+from .settings import get_setting
 
 _logger = logging.getLogger(__name__)
 
-MAX_AGE_PARAM = "logistics_followup.notify_max_age_days"
-ENABLED_PARAM = "logistics_followup.notify_enabled"
 DISPATCH_BATCH = 2000
-CHANNEL_SELECTION = [("email", "E-mail"), ("sms", "SMS")]
-STATE_SELECTION = [
+NOTIFICATION_CHANNEL_SELECTION = [("email", "E-mail"), ("sms", "SMS")]
+NOTIFICATION_STATE_SELECTION = [
     ("queued", "Queued"),
     ("held", "Held for the Morning"),
     ("skipped", "Skipped"),
@@ -62,8 +62,10 @@ class LogisticsNotification(models.Model):
         [*MILESTONE_SELECTION, ("digest", "Daily arrival feedback")], readonly=True
     )
     key = fields.Char(readonly=True, required=True)
-    channel = fields.Selection(CHANNEL_SELECTION, readonly=True, required=True)
-    state = fields.Selection(STATE_SELECTION, readonly=True, required=True)
+    channel = fields.Selection(
+        NOTIFICATION_CHANNEL_SELECTION, readonly=True, required=True
+    )
+    state = fields.Selection(NOTIFICATION_STATE_SELECTION, readonly=True, required=True)
     skip_reason = fields.Selection(SKIP_SELECTION, readonly=True)
     send_after = fields.Datetime(readonly=True)
     mail_id = fields.Many2one("mail.mail", readonly=True, ondelete="set null")
@@ -96,16 +98,10 @@ class LogisticsNotification(models.Model):
     def _enabled(self):
         """Customer notifications are on unless switched off in the settings
         (then the ingestion flags nothing)."""
-        value = self.env["ir.config_parameter"].sudo().get_param(ENABLED_PARAM, "1")
-        return value not in ("0", "False", "false", "")
+        return get_setting(self.env, "notify_enabled")
 
     def _max_age(self):
-        days = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(MAX_AGE_PARAM, notify_core.DEFAULT_MAX_AGE_DAYS)
-        )
-        return timedelta(days=float(days))
+        return timedelta(days=get_setting(self.env, "notify_max_age_days"))
 
     @api.model
     def _flag_expected_missed(self, now=None):
@@ -119,7 +115,7 @@ class LogisticsNotification(models.Model):
                 "WHERE state != ALL(%(final)s) AND expected_date < %(now)s "
                 "AND expected_date >= %(since)s "
                 "AND NOT COALESCE(notify_pending, FALSE)",
-                final=list(notify_core.FINAL_STATES),
+                final=list(transit_core.FINAL_STATES),
                 now=now,
                 since=now - timedelta(days=1),
             )
@@ -297,9 +293,7 @@ class LogisticsNotification(models.Model):
     def _sms_release(self, partner, now):
         """When an SMS to ``partner`` may go: now, or 08:00 local time after
         the quiet hours (his time zone, else his company's)."""
-        tz = pytz.timezone(
-            partner.tz or self.env.company.partner_id.tz or "Asia/Shanghai"
-        )
+        tz = pytz.timezone(local_tz_name(self.env, partner.tz))
         local = pytz.utc.localize(now).astimezone(tz).replace(tzinfo=None)
         release = notify_core.release_time(local)
         return tz.localize(release).astimezone(pytz.utc).replace(tzinfo=None)
@@ -393,7 +387,7 @@ class LogisticsNotification(models.Model):
             milestone=self._milestone_label(),
         )
         expected_news = self.milestone in ("expected_revised", "expected_missed")
-        travelling = waybill.state not in notify_core.FINAL_STATES
+        travelling = waybill.state not in transit_core.FINAL_STATES
         if waybill.expected_date and (expected_news or travelling):
             text += env._(
                 ", expected on %(date)s",
@@ -403,7 +397,7 @@ class LogisticsNotification(models.Model):
 
     def _local_date(self, value):
         tz = pytz.timezone(
-            self.partner_id.tz or self.company_id.partner_id.tz or "Asia/Shanghai"
+            local_tz_name(self.env, self.partner_id.tz, self.company_id.partner_id.tz)
         )
         return pytz.utc.localize(value).astimezone(tz).date().isoformat()
 
@@ -455,7 +449,7 @@ class LogisticsNotification(models.Model):
         now = now or fields.Datetime.now()
         sent = 0
         for company in self.env["res.company"].sudo().search([]):
-            tz = pytz.timezone(company.partner_id.tz or "Asia/Shanghai")
+            tz = pytz.timezone(local_tz_name(self.env, company.partner_id.tz))
             local_now = pytz.utc.localize(now).astimezone(tz).replace(tzinfo=None)
             day = notify_core.digest_day(local_now)
             start = tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc)

@@ -11,12 +11,10 @@ from ..core import problem as problem_core
 from ..core import ticketing as ticketing_core
 from ..core import transit as transit_core
 from .common import format_local, trigger_cron
+from .settings import get_setting
 
 _logger = logging.getLogger(__name__)
 
-STALL_DAYS_PARAM = "logistics_followup.stall_days"
-NO_FIRST_SCAN_HOURS_PARAM = "logistics_followup.no_first_scan_hours"
-AT_STATION_HOURS_PARAM = "logistics_followup.at_station_hours"
 DETECTION_BATCH = 5000
 
 
@@ -48,26 +46,14 @@ class LogisticsProblemDetection(models.AbstractModel):
 
     @api.model
     def _cutoffs(self, now=None):
-        params = self.env["ir.config_parameter"].sudo()
         now = now or fields.Datetime.now()
         today = fields.Date.context_today(self, now)
         return problem_core.detection_cutoffs(
             now,
             periods=self.env["logistics.peak.period"]._core_periods(),
-            stall_days=float(
-                params.get_param(STALL_DAYS_PARAM, problem_core.DEFAULT_STALL_DAYS)
-            ),
-            no_first_scan_hours=float(
-                params.get_param(
-                    NO_FIRST_SCAN_HOURS_PARAM,
-                    problem_core.DEFAULT_NO_FIRST_SCAN_HOURS,
-                )
-            ),
-            at_station_hours=float(
-                params.get_param(
-                    AT_STATION_HOURS_PARAM, problem_core.DEFAULT_AT_STATION_HOURS
-                )
-            ),
+            stall_days=get_setting(self.env, "stall_days"),
+            no_first_scan_hours=get_setting(self.env, "no_first_scan_hours"),
+            at_station_hours=get_setting(self.env, "at_station_hours"),
             warning_hours=self.env["helpdesk.ticket"]._warning_hours(),
             today=today,
         )
@@ -75,9 +61,11 @@ class LogisticsProblemDetection(models.AbstractModel):
     @api.model
     def _rule_sql(self, detection, cutoffs):
         """(predicate on waybill ``w``, finding key) of a waybill rule; the
-        predicates mirror core.problem.is_stalled / has_no_first_scan /
-        is_stuck_at_station and core.ticketing.event_detection, and use the
-        partial indexes of the waybill."""
+        predicates are core.problem.is_stalled / has_no_first_scan /
+        is_stuck_at_station (tracking stops included; a property test,
+        ``tests/test_rules_sql.py``, runs both on the same waybills) and
+        core.ticketing.event_detection, and use the partial indexes of the
+        waybill."""
         final = list(transit_core.FINAL_STATES)
         if detection == "stalled":
             return (

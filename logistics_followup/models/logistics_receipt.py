@@ -11,14 +11,16 @@ from odoo.tools import SQL, config
 from ..core import encryption, masking
 from ..core import identity as identity_core
 from ..core import receipt as receipt_core
+from .common import FALLBACK_TZ, client_notification, local_tz_name
+from .settings import get_setting
 
-REQUIREMENT_SELECTION = [
+RECEIPT_REQUIREMENT_SELECTION = [
     ("signature", "Signature"),
     ("signature_id", "Signature and ID number"),
     ("seal", "Company seal"),
     ("shipper_document", "Shipper's own document"),
 ]
-STATE_SELECTION = [
+RECEIPT_STATE_SELECTION = [
     ("required", "Required"),
     ("signed", "Signed"),
     ("rejected", "Returned for Re-signing"),
@@ -35,7 +37,6 @@ CLEAR_ID_GROUPS = (
 )
 ID_KEY_OPTION = "logistics_id_key"
 ID_KEY_ENV = "LOGISTICS_ID_KEY"
-DEFAULT_TZ = "Asia/Shanghai"
 
 
 class LogisticsReceipt(models.Model):
@@ -72,7 +73,7 @@ class LogisticsReceipt(models.Model):
         precompute=True,
     )
     requirement = fields.Selection(
-        selection=REQUIREMENT_SELECTION,
+        selection=RECEIPT_REQUIREMENT_SELECTION,
         compute="_compute_requirement",
         store=True,
         readonly=False,
@@ -83,7 +84,7 @@ class LogisticsReceipt(models.Model):
         "origin station on the waybill (R-RC-1).",
     )
     state = fields.Selection(
-        selection=STATE_SELECTION,
+        selection=RECEIPT_STATE_SELECTION,
         required=True,
         default="required",
         readonly=True,
@@ -583,18 +584,12 @@ class LogisticsReceipt(models.Model):
         lines = [self.env._("Signer: %(number)s", number=signer or "-")]
         if self.is_delegate or delegate:
             lines.append(self.env._("Delegate: %(number)s", number=delegate or "-"))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._(
-                    "ID numbers of %(receipt)s", receipt=self.display_name
-                ),
-                "message": "\n".join(lines),
-                "sticky": True,
-                "type": "warning",
-            },
-        }
+        return client_notification(
+            "\n".join(lines),
+            title=self.env._("ID numbers of %(receipt)s", receipt=self.display_name),
+            kind="warning",
+            sticky=True,
+        )
 
     def action_view_waybill(self):
         self.ensure_one()
@@ -852,25 +847,20 @@ class LogisticsReceipt(models.Model):
 
     @api.model
     def _deadline_days(self):
-        params = self.env["ir.config_parameter"].sudo()
         days = {}
-        for key, default in receipt_core.DEFAULT_DEADLINE_DAYS.items():
-            raw = params.get_param(f"logistics_followup.receipt_days_{key}")
-            try:
-                value = int(raw) if raw not in (None, False, "") else default
-            except (TypeError, ValueError):
-                value = default
+        for key in receipt_core.DEFAULT_DEADLINE_DAYS:
+            value = get_setting(self.env, f"receipt_days_{key}")
             days["maximum" if key == "max" else key] = value
         return days
 
     def _local_date(self, value):
         """The calendar day of a UTC datetime where the company is (its
         partner's time zone, else the user's, else China)."""
-        tz_name = self.company_id.partner_id.tz or self.env.user.tz or DEFAULT_TZ
+        tz_name = local_tz_name(self.env, self.company_id.partner_id.tz)
         try:
             tz = pytz.timezone(tz_name)
         except pytz.UnknownTimeZoneError:
-            tz = pytz.timezone(DEFAULT_TZ)
+            tz = pytz.timezone(FALLBACK_TZ)
         return pytz.utc.localize(value).astimezone(tz).date()
 
     @api.model
@@ -945,13 +935,9 @@ class LogisticsReceipt(models.Model):
     @api.model
     def _default_clerk(self, company_id):
         """Settings' default clerk, else the company's first receipt clerk."""
-        param = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("logistics_followup.receipt_clerk_id")
-        )
-        if param and param.isdigit():
-            user = self.env["res.users"].sudo().browse(int(param)).exists()
+        clerk_id = get_setting(self.env, "receipt_clerk_id")
+        if clerk_id and clerk_id > 0:
+            user = self.env["res.users"].sudo().browse(clerk_id).exists()
             if user and user.active:
                 return user.id
         group = self.env.ref("logistics_followup.group_logistics_receipt_clerk")
@@ -971,11 +957,7 @@ class LogisticsReceipt(models.Model):
         """PIPL Art. 19: erase the ID numbers N days (Settings) after
         hand-over; the masked form stays. One UPDATE over the partial
         index."""
-        days = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("logistics_followup.receipt_id_retention_days", 180)
-        )
+        days = get_setting(self.env, "receipt_id_retention_days")
         self.env.flush_all()
         self.env.cr.execute(
             SQL(

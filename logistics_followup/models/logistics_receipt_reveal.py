@@ -9,35 +9,10 @@ class LogisticsReceiptReveal(models.Model):
     ``logistics.receipt``; read by supervisors only."""
 
     _name = "logistics.receipt.reveal"
+    _inherit = ["logistics.receipt.log.mixin"]
     _description = "ID Number Reveal Log"
-    _order = "date desc, id desc"
-    _check_company_auto = True
 
-    receipt_id = fields.Many2one(
-        comodel_name="logistics.receipt",
-        required=True,
-        index=True,
-        ondelete="cascade",
-        readonly=True,
-    )
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        related="receipt_id.company_id",
-        store=True,
-        index=True,
-        precompute=True,
-    )
-    user_id = fields.Many2one(
-        comodel_name="res.users",
-        string="Read By",
-        required=True,
-        readonly=True,
-        index=True,
-        ondelete="restrict",
-    )
-    date = fields.Datetime(
-        required=True, readonly=True, default=fields.Datetime.now, index=True
-    )
+    user_id = fields.Many2one(string="Read By", index=True, ondelete="restrict")
     method = fields.Selection(
         selection=[
             ("field", "Clear field read (form, export, API)"),

@@ -30,7 +30,7 @@ REPORT_PERIOD = {
 }
 #: failed sends are retried by the hourly cron this many times in all
 MAX_ATTEMPTS = 5
-STATE_SELECTION = [
+REPORT_RUN_STATE_SELECTION = [
     ("pending", "To Send"),
     ("sent", "Sent"),
     ("failed", "Failed"),
@@ -57,7 +57,7 @@ class LogisticsReportRun(models.Model):
         required=True, readonly=True, help="The first day after the period."
     )
     state = fields.Selection(
-        STATE_SELECTION, default="pending", required=True, readonly=True
+        REPORT_RUN_STATE_SELECTION, default="pending", required=True, readonly=True
     )
     late = fields.Boolean(
         readonly=True, help="Sent after its deadline (caught up after a missed run)."

@@ -10,20 +10,17 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, html_escape
 
 from ..core import revisit as revisit_core
+from .settings import get_setting
 
 _logger = logging.getLogger(__name__)
 
-CHANNEL_SELECTION = [("phone", "Phone"), ("email", "Email"), ("sms", "SMS")]
-STATE_SELECTION = [
+REVISIT_CHANNEL_SELECTION = [("phone", "Phone"), ("email", "Email"), ("sms", "SMS")]
+REVISIT_STATE_SELECTION = [
     ("planned", "Planned"),
     ("done", "Done"),
     ("not_reached", "Not Reached"),
     ("cancelled", "Cancelled"),
 ]
-QUOTA_PARAM = "logistics_followup.revisit_quota"
-CAP_PARAM = "logistics_followup.revisit_daily_max"
-DEFAULT_QUOTA = 4
-DEFAULT_CAP = 12
 
 
 class LogisticsRevisit(models.Model):
@@ -80,9 +77,15 @@ class LogisticsRevisit(models.Model):
         tracking=True,
         domain="[('share', '=', False)]",
     )
-    channel = fields.Selection(CHANNEL_SELECTION, required=True, default="phone")
+    channel = fields.Selection(
+        REVISIT_CHANNEL_SELECTION, required=True, default="phone"
+    )
     state = fields.Selection(
-        STATE_SELECTION, required=True, default="planned", tracking=True, index=True
+        REVISIT_STATE_SELECTION,
+        required=True,
+        default="planned",
+        tracking=True,
+        index=True,
     )
     attempts = fields.Integer(readonly=True, copy=False)
     last_attempt_date = fields.Date(readonly=True, copy=False)
@@ -629,13 +632,11 @@ class LogisticsRevisit(models.Model):
 
     @api.model
     def _quota(self, company):
-        param = self.env["ir.config_parameter"].sudo()
-        return max(0, int(param.get_param(QUOTA_PARAM, DEFAULT_QUOTA) or 0))
+        return max(0, get_setting(self.env, "revisit_quota"))
 
     @api.model
     def _daily_max(self):
-        param = self.env["ir.config_parameter"].sudo()
-        return max(1, int(param.get_param(CAP_PARAM, DEFAULT_CAP) or 0))
+        return max(1, get_setting(self.env, "revisit_daily_max"))
 
     @api.model
     def _cron_plan(self):

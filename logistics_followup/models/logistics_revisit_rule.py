@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
-from .logistics_revisit import CHANNEL_SELECTION
+from .logistics_revisit import REVISIT_CHANNEL_SELECTION
 
 RULE_SELECTION = [
     ("new_customer", "New customer"),
@@ -33,7 +33,10 @@ class LogisticsRevisitRule(models.Model):
         index=True,
     )
     channel = fields.Selection(
-        CHANNEL_SELECTION, string="Default Channel", required=True, default="phone"
+        REVISIT_CHANNEL_SELECTION,
+        string="Default Channel",
+        required=True,
+        default="phone",
     )
     priority = fields.Integer(
         default=10, help="When several reasons are due, the highest decides."

@@ -2,15 +2,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models, tools
 
-from ..core import tracking as tracking_core
-from .logistics_waybill import SIGNED_BY_SELECTION, STATE_SELECTION
+from ..core import status as status_core
+from .logistics_waybill import SIGNED_BY_SELECTION, WAYBILL_STATE_SELECTION
 
 
 class LogisticsStatusMapping(models.Model):
     """How a courier or aggregator status becomes one of our states.
 
     R-WB-3: Kuaidi100 state codes, AfterShip tags and sub-statuses and plain
-    Chinese status words, seeded from ``core/tracking.py``; an administrator
+    Chinese status words, seeded from ``core/status.py``; an administrator
     adds the codes a new source sends.
     """
 
@@ -28,7 +28,7 @@ class LogisticsStatusMapping(models.Model):
         required=True,
     )
     code = fields.Char(required=True)
-    state = fields.Selection(selection=STATE_SELECTION, required=True)
+    state = fields.Selection(selection=WAYBILL_STATE_SELECTION, required=True)
     signed_by = fields.Selection(selection=SIGNED_BY_SELECTION, string="How Signed")
     active = fields.Boolean(default=True)
 
@@ -51,7 +51,7 @@ class LogisticsStatusMapping(models.Model):
 
     @api.model
     def _get_mapping(self):
-        """The active mappings as the dict ``core.tracking`` expects."""
+        """The active mappings as the dict ``core.status.resolve_status`` expects."""
         return dict(self._get_mapping_cached())
 
     @tools.ormcache()
@@ -67,12 +67,12 @@ class LogisticsStatusMapping(models.Model):
 
     @api.model
     def _install_default_mappings(self):
-        """Add the mappings of ``core/tracking.py`` that are not there yet;
+        """Add the mappings of ``core/status.py`` that are not there yet;
         edited or archived ones are left alone."""
         existing = {
             (m.source, m.code) for m in self.with_context(active_test=False).search([])
         }
-        defaults = tracking_core.iter_default_mappings()
+        defaults = status_core.iter_default_mappings()
         return self.create(
             [
                 {"source": source, "code": code, "state": state, "signed_by": signed_by}

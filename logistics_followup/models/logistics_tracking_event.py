@@ -12,12 +12,15 @@ import psycopg2.errors
 from odoo import api, fields, models, sql_db
 from odoo.tools import SQL
 
+from ..core import events as events_core
 from ..core import notify as notify_core
-from ..core import tracking as tracking_core
+from ..core import state as state_core
+from ..core import status as status_core
 from ..core import waybill as waybill_core
-from .logistics_waybill import SIGNED_BY_SELECTION, STATE_SELECTION
-
-DEFAULT_TZ = "Asia/Shanghai"
+from .common import local_tz_name
+from .logistics_waybill import SIGNED_BY_SELECTION, WAYBILL_STATE_SELECTION
+from .pg_copy import copy_text
+from .settings import get_setting
 
 # what a concurrent ingest of the same waybills raises under REPEATABLE READ
 CONCURRENCY_ERRORS = (
@@ -81,7 +84,9 @@ class LogisticsTrackingEvent(models.Model):
     company_id = fields.Many2one(comodel_name="res.company", required=True)
     event_time = fields.Datetime(required=True, string="Time")
     place = fields.Char()
-    state = fields.Selection(selection=STATE_SELECTION, required=True, string="Event")
+    state = fields.Selection(
+        selection=WAYBILL_STATE_SELECTION, required=True, string="Event"
+    )
     state_rank = fields.Integer(required=True)
     signed_by = fields.Selection(selection=SIGNED_BY_SELECTION, string="How Signed")
     status_raw = fields.Char(string="Status as Received")
@@ -172,10 +177,10 @@ class LogisticsTrackingEvent(models.Model):
         self.check_access("create")
         if source not in dict(self._fields["source"].selection):
             source = "api"
-        tz_name = self.env.company.partner_id.tz or DEFAULT_TZ
+        tz_name = local_tz_name(self.env)
         # normalize_row and key_for, with the lookups of the mapping and what
         # repeats in the batch computed once (same results)
-        batch = tracking_core.RowBatch(
+        batch = events_core.RowBatch(
             tz_name=tz_name,
             mapping=self.env["logistics.status.mapping"]._get_mapping(),
             earliest=self._earliest_event_time(),
@@ -186,7 +191,7 @@ class LogisticsTrackingEvent(models.Model):
         for index, row in enumerate(rows if isinstance(rows, list) else []):
             try:
                 parsed.append((index, normalize(row)))
-            except tracking_core.TrackingError as error:
+            except events_core.TrackingError as error:
                 rejected.append((index, error.code, error.params))
         if not isinstance(rows, list):
             rejected.append((0, "not_a_list", {}))
@@ -276,52 +281,75 @@ class LogisticsTrackingEvent(models.Model):
             def key_for(row, courier_code):
                 return row.key_for(courier_code)
 
-        Courier = self.env["logistics.courier"].sudo()
-        scope = self._ingest_scope()
-        company_filter = (
-            SQL("") if scope is None else SQL("AND w.company_id = ANY(%s)", scope)
+        company_filter = self._ingest_company_filter()
+        keyed, rejected = self._ingest_assign_couriers(parsed, courier, company_filter)
+        pairs = sorted({(row.number, courier_id) for _i, row, _c, courier_id in keyed})
+        ids = self._ingest_waybill_ids(pairs, company_filter)
+        keyed, dropped = self._ingest_drop_recorded(keyed, ids, key_for)
+        missing = sorted(
+            {(row.number, courier_id) for _i, row, _c, courier_id in keyed} - set(ids)
         )
-        rejected = []
-        couriers = Courier.search([])
-        by_code = {courier.code: courier for courier in couriers}
-        # plain ids: no record attribute read per row
-        id_by_code = {code: courier.id for code, courier in by_code.items()}
-        rules = {courier.code: courier._get_number_rules() for courier in couriers}
+        if missing and self._ingest_creates_unknown():
+            ids.update(self._ingest_create_waybills(missing, company_filter))
+        resolved, unknown = self._ingest_attach(keyed, ids)
+        return resolved, rejected + unknown, dropped
 
-        # rows without a courier: an existing waybill with that number, else
-        # the most specific courier whose formats accept it
-        numbers_without = {row.number for _i, row in parsed if not row.courier_code}
+    def _ingest_company_filter(self):
+        """SQL condition on ``w.company_id`` for :meth:`_ingest_scope`."""
+        scope = self._ingest_scope()
+        return SQL("") if scope is None else SQL("AND w.company_id = ANY(%s)", scope)
+
+    def _ingest_creates_unknown(self):
+        """Whether rows of unknown waybills create them (the setting)."""
+        return get_setting(self.env, "ingest_unknown_waybill") != "reject"
+
+    def _ingest_known_couriers(self, numbers, company_filter):
+        """``{number: courier code}`` of the existing waybills of the
+        ``numbers`` (rows without a courier; the oldest waybill decides)."""
         known = {}
-        if numbers_without:
+        if numbers:
             self.env.cr.execute(
                 SQL(
                     "SELECT w.number, c.code FROM logistics_waybill w "
                     "JOIN logistics_courier c ON c.id = w.courier_id "
                     "WHERE w.number = ANY(%s) %s ORDER BY w.id",
-                    _varchar_array(numbers_without),
+                    _varchar_array(numbers),
                     company_filter,
                 )
             )
             for number, code in self.env.cr.fetchall():
                 known.setdefault(number, code)
+        return known
+
+    def _ingest_assign_couriers(self, parsed, courier, company_filter):
+        """The courier of each parsed row, its number checked against that
+        courier's formats. A row without a courier takes the courier of an
+        existing waybill with that number, else the most specific courier
+        whose formats accept it. Returns ``([(index, row, courier_code,
+        courier_id)], rejected)``."""
+        couriers = self.env["logistics.courier"].sudo().search([])
+        by_code = {record.code: record for record in couriers}
+        # plain ids: no record attribute read per row
+        id_by_code = {code: record.id for code, record in by_code.items()}
+        rules = {record.code: record._get_number_rules() for record in couriers}
+        known = self._ingest_known_couriers(
+            {row.number for _i, row in parsed if not row.courier_code}, company_filter
+        )
+        rejected = []
         guessed = {}
         checked = {}  # (number, courier code): result, once per batch
         checkers = {}  # courier code: its rules prepared once per batch
         keyed = []
         for index, row in parsed:
-            code = row.courier_code
+            code = row.courier_code or known.get(row.number)
             if not code:
-                code = known.get(row.number)
-                if not code:
-                    if row.number not in guessed:
-                        candidates = waybill_core.candidate_couriers(row.number, rules)
-                        guessed[row.number] = candidates[0] if candidates else None
-                    code = guessed[row.number]
-                if not code:
-                    rejected.append(
-                        (index, "courier_undetermined", {"number": row.number})
-                    )
-                    continue
+                if row.number not in guessed:
+                    candidates = waybill_core.candidate_couriers(row.number, rules)
+                    guessed[row.number] = candidates[0] if candidates else None
+                code = guessed[row.number]
+            if not code:
+                rejected.append((index, "courier_undetermined", {"number": row.number}))
+                continue
             if courier and code != courier:
                 rejected.append(
                     (index, "courier_mismatch", {"courier": code, "expected": courier})
@@ -338,67 +366,44 @@ class LogisticsTrackingEvent(models.Model):
                     checker = checkers[code] = waybill_core.NumberChecker(rules[code])
                 result = checked[row.number, code] = checker.validate(row.number)
             if not result.valid:
-                rejected.append(
-                    (
-                        index,
-                        "waybill_format",
-                        {
-                            "message": by_code[code]._waybill_number_error(
-                                row.number, result
-                            )
-                        },
-                    )
-                )
+                message = by_code[code]._waybill_number_error(row.number, result)
+                rejected.append((index, "waybill_format", {"message": message}))
                 continue
             keyed.append((index, row, code, courier_id))
+        return keyed, rejected
 
-        pairs = sorted({(row.number, courier_id) for _i, row, _c, courier_id in keyed})
-        ids = self._ingest_waybill_ids(pairs, company_filter)
-        dropped = 0
-        missing = {pair for pair in pairs if pair not in ids}
-        if missing:
-            # de-duplicate before creating: a row whose event the creating
-            # company already has (under another courier since a correction)
-            # creates no waybill
-            company = self.env.company.id
-            keys = {
-                index: key_for(row, code)
-                for index, row, code, courier_id in keyed
-                if (row.number, courier_id) in missing
-            }
-            self.flush_model()
-            self.env.cr.execute(
-                SQL(
-                    "SELECT dedup_key FROM logistics_tracking_event "
-                    "WHERE company_id = %s AND dedup_key = ANY(%s)",
-                    company,
-                    _varchar_array(set(keys.values())),
-                )
+    def _ingest_drop_recorded(self, keyed, ids, key_for):
+        """De-duplicate before creating: drop the rows of unknown waybills
+        (not in ``ids``) whose event the creating company already has (under
+        another courier since a correction). Returns ``(kept, dropped)``."""
+        keys = {
+            index: key_for(row, code)
+            for index, row, code, courier_id in keyed
+            if (row.number, courier_id) not in ids
+        }
+        if not keys:
+            return keyed, 0
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT dedup_key FROM logistics_tracking_event "
+                "WHERE company_id = %s AND dedup_key = ANY(%s)",
+                self.env.company.id,
+                _varchar_array(set(keys.values())),
             )
-            recorded = {key for (key,) in self.env.cr.fetchall()}
-            if recorded:
-                kept = []
-                for entry in keyed:
-                    if keys.get(entry[0]) in recorded:
-                        dropped += 1
-                    else:
-                        kept.append(entry)
-                keyed = kept
-                missing = {
-                    (row.number, courier_id)
-                    for _i, row, _c, courier_id in keyed
-                    if (row.number, courier_id) in missing
-                }
-        create_unknown = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("logistics_followup.ingest_unknown_waybill", "create")
-            != "reject"
         )
-        if missing and create_unknown:
-            self._ingest_create_waybills(sorted(missing))
-            ids = self._ingest_waybill_ids(pairs, company_filter)
+        recorded = {key for (key,) in self.env.cr.fetchall()}
+        if not recorded:
+            return keyed, 0
+        kept = [entry for entry in keyed if keys.get(entry[0]) not in recorded]
+        return kept, len(keyed) - len(kept)
+
+    @staticmethod
+    def _ingest_attach(keyed, ids):
+        """Each row once per waybill it reaches; ``waybill_unknown`` for the
+        rows without one. Returns ``(resolved, rejected)``."""
         resolved = []
+        rejected = []
         for index, row, code, courier_id in keyed:
             found = ids.get((row.number, courier_id))
             if not found:
@@ -406,7 +411,7 @@ class LogisticsTrackingEvent(models.Model):
                 continue
             for waybill_id, company_id in found:
                 resolved.append((index, row, waybill_id, company_id, code))
-        return resolved, rejected, dropped
+        return resolved, rejected
 
     def _ingest_waybill_ids(self, pairs, company_filter=None):
         """``{(number, courier_id): [(waybill_id, company_id)]}`` of the
@@ -430,10 +435,11 @@ class LogisticsTrackingEvent(models.Model):
             ids.setdefault((number, courier_id), []).append((waybill_id, company_id))
         return ids
 
-    def _ingest_create_waybills(self, pairs):
+    def _ingest_create_waybills(self, pairs, company_filter=None):
         """Create the waybills of unknown numbers in the current company in
-        one statement; a concurrent transaction creating the same ones is
-        not an error."""
+        one statement and return their ids as :meth:`_ingest_waybill_ids`
+        does. A concurrent transaction creating the same ones is not an
+        error: those (conflicts, not returned) are looked up."""
         self.env["logistics.waybill"].flush_model()
         self.env.cr.execute(
             SQL(
@@ -445,13 +451,21 @@ class LogisticsTrackingEvent(models.Model):
                 "now() at time zone 'UTC' "
                 "FROM unnest(%(numbers)s, %(couriers)s) "
                 "AS p(number, courier_id) "
-                "ON CONFLICT (number, courier_id, company_id) DO NOTHING",
+                "ON CONFLICT (number, courier_id, company_id) DO NOTHING "
+                "RETURNING number, courier_id, id, company_id",
                 company=self.env.company.id,
                 uid=self.env.uid,
                 numbers=_varchar_array(p[0] for p in pairs),
                 couriers=_int_array(p[1] for p in pairs),
             )
         )
+        ids = {}
+        for number, courier_id, waybill_id, company_id in self.env.cr.fetchall():
+            ids[number, courier_id] = [(waybill_id, company_id)]
+        conflicts = [pair for pair in pairs if pair not in ids]
+        if conflicts:
+            ids.update(self._ingest_waybill_ids(conflicts, company_filter))
+        return ids
 
     def _ingest_insert(self, resolved, source, key_for=None):
         """Insert the events (ON CONFLICT on company and dedup key) and
@@ -468,7 +482,7 @@ class LogisticsTrackingEvent(models.Model):
             def key_for(row, courier_code):
                 return row.key_for(courier_code)
 
-        rank = tracking_core.STATE_RANK
+        rank = status_core.STATE_RANK
         seen = set()
         values = []  # one tuple per event, in the order of _INGEST_COLUMNS
         rows = set()
@@ -610,7 +624,7 @@ class LogisticsTrackingEvent(models.Model):
     def _ingest_copy_data(values):
         """The rows in PostgreSQL's COPY text format, UTF-8; ``None`` when
         some text cannot be stored that way (NUL, unpaired surrogates)."""
-        text = tracking_core.copy_text(values)
+        text = copy_text(values)
         if "\x00" in text:
             return None
         try:
@@ -621,7 +635,7 @@ class LogisticsTrackingEvent(models.Model):
     def _recompute_waybills(self, waybill_ids):
         """State and last event of the waybills, which just got new events,
         from their ordered events in one statement: the same order and
-        arrival rule as ``core.tracking.derive_state``. New events clear the
+        arrival rule as ``core.state.derive_state``. New events clear the
         tracking-stop flag. In the same statement, their expected delivery
         dates (R-WB-4): only a first scan can move, so only those of unshipped
         waybills not set by hand, as ``_recompute_expected_dates(...,
@@ -671,7 +685,7 @@ class LogisticsTrackingEvent(models.Model):
                 "dedup_key DESC) AS last "
                 "WHERE w.id = last.waybill_id",
                 ids=_int_array(waybill_ids),
-                arrived=list(tracking_core.ARRIVED_STATES),
+                arrived=list(state_core.ARRIVED_STATES),
                 hours=Waybill._norm_hours_sql("w"),
                 milestones=list(notify_core.STATE_MILESTONES),
                 notify=self.env["logistics.notification"]._enabled(),
@@ -713,18 +727,14 @@ class LogisticsTrackingEvent(models.Model):
     @api.model
     def _earliest_event_time(self):
         """The earliest plausible event time (naive UTC) of the settings
-        (issue 11 item 9; default ``core.tracking.EARLIEST_EVENT_TIME``)."""
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("logistics_followup.event_time_min")
-        )
+        (issue 11 item 9; default ``core.events.EARLIEST_EVENT_TIME``)."""
+        value = get_setting(self.env, "event_time_min")
         try:
             day = fields.Date.to_date(value) if value else None
         except ValueError:
             day = None
         if not day:
-            return tracking_core.EARLIEST_EVENT_TIME
+            return events_core.EARLIEST_EVENT_TIME
         return datetime.combine(day, datetime.min.time())
 
     def _rejection_reason(self, code, params):

@@ -12,12 +12,12 @@ from ..core import text as text_core
 from ..core import ticketing as ticketing_core
 from ..core import transit as transit_core
 from ..core import waybill as waybill_core
-from .common import count_by
-from .logistics_receipt import REQUIREMENT_SELECTION as RECEIPT_REQUIREMENT_SELECTION
-from .logistics_receipt import STATE_SELECTION as RECEIPT_STATE_SELECTION
+from .common import client_notification, count_by
+from .logistics_receipt import RECEIPT_REQUIREMENT_SELECTION, RECEIPT_STATE_SELECTION
 from .logistics_transit_time import ROUTE_CLASS_SELECTION, TRANSPORT_MODE_SELECTION
+from .settings import get_setting
 
-STATE_SELECTION = [
+WAYBILL_STATE_SELECTION = [
     ("created", "Created"),
     ("picked_up", "Picked Up"),
     ("in_transit", "In Transit"),
@@ -35,6 +35,10 @@ SIGNED_BY_SELECTION = [
     ("locker", "Into a locker or pickup station"),
     ("after_exception", "After an earlier failed attempt"),
 ]
+
+
+# the final states as an SQL list, for the partial indexes' predicates
+_FINAL_SQL = "(" + ", ".join(f"'{state}'" for state in transit_core.FINAL_STATES) + ")"
 
 
 class LogisticsWaybill(models.Model):
@@ -139,7 +143,7 @@ class LogisticsWaybill(models.Model):
         help="Beyond its normal transit time and not delivered yet (R-WB-4).",
     )
     state = fields.Selection(
-        selection=STATE_SELECTION,
+        selection=WAYBILL_STATE_SELECTION,
         required=True,
         default="created",
         readonly=True,
@@ -165,7 +169,8 @@ class LogisticsWaybill(models.Model):
         ],
         readonly=True,
         copy=False,
-        index="btree_not_null",
+        # no index of its own: _stop_reason_idx is that index (the field's
+        # btree_not_null index was a second copy of it)
         tracking=True,
         help="Set when the tracking source gives up on the parcel; problem "
         "detection picks such waybills up.",
@@ -303,15 +308,12 @@ class LogisticsWaybill(models.Model):
     # the filters of the overdue search and of the tracking-stop cron
     # R-RP-1: the shipment reports' periods
     _shipped_idx = models.Index("(shipped_date) WHERE shipped_date IS NOT NULL")
-    _overdue_idx = models.Index(
-        "(expected_date) WHERE state NOT IN ('delivered', 'returned', 'lost')"
-    )
+    _overdue_idx = models.Index(f"(expected_date) WHERE state NOT IN {_FINAL_SQL}")
     _no_record_idx = models.Index(
         "(create_date) WHERE last_event_time IS NULL AND tracking_stop_reason IS NULL"
     )
     _pull_due_idx = models.Index(
-        "(courier_id, last_pull_time) "
-        "WHERE state NOT IN ('delivered', 'returned', 'lost')"
+        f"(courier_id, last_pull_time) WHERE state NOT IN {_FINAL_SQL}"
     )
     # the problem-parcel detection (logistics.problem.detection._rule_sql)
     _no_first_scan_idx = models.Index(
@@ -329,7 +331,7 @@ class LogisticsWaybill(models.Model):
     )
     _no_change_idx = models.Index(
         "(last_event_time) WHERE tracking_stop_reason IS NULL "
-        "AND state NOT IN ('delivered', 'returned', 'lost')"
+        f"AND state NOT IN {_FINAL_SQL}"
     )
     # the queues of the event-driven detection and of the notifications
     _detection_pending_idx = models.Index("(id) WHERE detection_pending")
@@ -627,17 +629,8 @@ class LogisticsWaybill(models.Model):
         """Tracking stops by rule, as aggregators do: no event N days after
         creation, or no new event for N days (``core.transit``); one UPDATE
         per rule over the partial indexes, safe to rerun."""
-        params = self.env["ir.config_parameter"].sudo()
-        no_record = int(
-            params.get_param(
-                "logistics_followup.no_record_days", transit_core.DEFAULT_NO_RECORD_DAYS
-            )
-        )
-        no_change = int(
-            params.get_param(
-                "logistics_followup.no_change_days", transit_core.DEFAULT_NO_CHANGE_DAYS
-            )
-        )
+        no_record = get_setting(self.env, "no_record_days")
+        no_change = get_setting(self.env, "no_change_days")
         final = list(transit_core.FINAL_STATES)
         self.env.cr.execute(
             SQL(
@@ -829,17 +822,12 @@ class LogisticsWaybill(models.Model):
         """Supervisors, after areas changed (server action on the list)."""
         self.check_access("write")
         changed = self._assign_delivery_areas()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s waybills moved to another delivery area.",
-                    count=changed,
-                ),
-            },
-        }
+        return client_notification(
+            self.env._(
+                "%(count)s waybills moved to another delivery area.",
+                count=changed,
+            )
+        )
 
     def _assign_delivery_areas(self, batch_size=5000):
         """R-PP-2, set-based: match the waybills against the areas (once per

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+from .settings import set_setting, setting_key
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -13,7 +15,7 @@ class ResConfigSettings(models.TransientModel):
         ],
         string="Events of Unknown Waybills",
         default="create",
-        config_parameter="logistics_followup.ingest_unknown_waybill",
+        config_parameter=setting_key("ingest_unknown_waybill"),
         help="What tracking events for a waybill number not yet in the database "
         "do: create the waybill, or be rejected with a reason.",
     )
@@ -26,40 +28,40 @@ class ResConfigSettings(models.TransientModel):
     )
     logistics_kuaidi100_salt = fields.Char(
         string="Kuaidi100 Salt",
-        config_parameter="logistics_followup.kuaidi100_salt",
+        config_parameter=setting_key("kuaidi100_salt"),
         help="The salt of your Kuaidi100 subscriptions: pushes to "
         "/logistics/webhook/kuaidi100 are accepted only when signed with it.",
     )
     logistics_no_record_days = fields.Integer(
         string="No Record After (days)",
         default=3,
-        config_parameter="logistics_followup.no_record_days",
+        config_parameter=setting_key("no_record_days"),
         help="A waybill without any tracking event this many days after its "
         "creation is flagged for problem detection.",
     )
     logistics_no_change_days = fields.Integer(
         string="No Change For (days)",
         default=60,
-        config_parameter="logistics_followup.no_change_days",
+        config_parameter=setting_key("no_change_days"),
         help="A waybill without a new tracking event for this many days is "
         "flagged for problem detection.",
     )
     logistics_kuaidi100_customer = fields.Char(
         string="Kuaidi100 Customer",
-        config_parameter="logistics_followup.kuaidi100_customer",
+        config_parameter=setting_key("kuaidi100_customer"),
         help="Customer id of your Kuaidi100 account, for the real-time query "
         "of couriers set to pull from Kuaidi100.",
     )
     logistics_kuaidi100_key = fields.Char(
         string="Kuaidi100 Key",
-        config_parameter="logistics_followup.kuaidi100_key",
+        config_parameter=setting_key("kuaidi100_key"),
         help="Authorisation key of your Kuaidi100 account.",
     )
     # problem parcels and chase tickets (R-PP-4..7, R-CP-1, R-CP-3)
     logistics_stall_days = fields.Float(
         string="Stalled After (days)",
         default=3.0,
-        config_parameter="logistics_followup.stall_days",
+        config_parameter=setting_key("stall_days"),
         help="R-PP-6: a parcel in transit without a new scan at one place for "
         "this many days is a problem parcel (peak periods have their own "
         "threshold).",
@@ -67,41 +69,41 @@ class ResConfigSettings(models.TransientModel):
     logistics_no_first_scan_hours = fields.Float(
         string="No First Scan After (hours)",
         default=24.0,
-        config_parameter="logistics_followup.no_first_scan_hours",
+        config_parameter=setting_key("no_first_scan_hours"),
         help="R-PP-5: a waybill created or shipped this long ago without any "
         "scan is a problem parcel.",
     )
     logistics_at_station_hours = fields.Float(
         string="Undelivered at Station After (hours)",
         default=24.0,
-        config_parameter="logistics_followup.at_station_hours",
+        config_parameter=setting_key("at_station_hours"),
         help="R-PP-7: a parcel at its delivering station this long without "
         "being delivered is a problem parcel.",
     )
     logistics_deadline_warning_hours = fields.Float(
         string="Warn Before Deadlines (hours)",
         default=4.0,
-        config_parameter="logistics_followup.deadline_warning_hours",
+        config_parameter=setting_key("deadline_warning_hours"),
         help="Tickets are shown as due soon, and station messages warned, "
         "this many hours before their deadline.",
     )
     logistics_uninsured_multiple = fields.Float(
         string="Uninsured Cap (x freight)",
         default=3.0,
-        config_parameter="logistics_followup.uninsured_multiple",
+        config_parameter=setting_key("uninsured_multiple"),
         help="Compensation of an uninsured parcel: the actual loss, capped at "
         "this multiple of the freight (3x: Postal Law Art. 47).",
     )
     logistics_escalation_reply_hours = fields.Float(
         string="Station Reply Within (hours)",
         default=4.0,
-        config_parameter="logistics_followup.escalation_reply_hours",
+        config_parameter=setting_key("escalation_reply_hours"),
         help="Default reply deadline of a chase sent to a station or courier.",
     )
     logistics_complaint_revisit_days = fields.Integer(
         string="Revisit After Complaint (days)",
         default=1,
-        config_parameter="logistics_followup.complaint_revisit_days",
+        config_parameter=setting_key("complaint_revisit_days"),
         help="R-CP-1: a closed complaint schedules a revisit this many days later.",
     )
     logistics_round_deadline_mode = fields.Selection(
@@ -111,7 +113,7 @@ class ResConfigSettings(models.TransientModel):
         ],
         string="Round Report Deadline",
         default="after_end",
-        config_parameter="logistics_followup.round_deadline_mode",
+        config_parameter=setting_key("round_deadline_mode"),
         help="When a delivery round's exception report is due (R-PP-1): a "
         "number of hours after the round ends, or a time of day (the next "
         "day's when the round ends after it), in the company's time zone.",
@@ -119,46 +121,46 @@ class ResConfigSettings(models.TransientModel):
     logistics_round_deadline_hours = fields.Float(
         string="Report Within (hours)",
         default=2.0,
-        config_parameter="logistics_followup.round_deadline_hours",
+        config_parameter=setting_key("round_deadline_hours"),
     )
     logistics_round_deadline_cutoff = fields.Float(
         string="Report By (time of day)",
         default=20.0,
-        config_parameter="logistics_followup.round_deadline_cutoff",
+        config_parameter=setting_key("round_deadline_cutoff"),
     )
     # signed receipts (R-RC-8, PIPL Art. 19)
     logistics_receipt_days_direct = fields.Integer(
         string="Direct Delivery (days)",
         default=10,
-        config_parameter="logistics_followup.receipt_days_direct",
+        config_parameter=setting_key("receipt_days_direct"),
         help="Days after arrival to return a receipt without transfer (R-RC-8).",
     )
     logistics_receipt_days_one_transfer = fields.Integer(
         string="One Transfer (days)",
         default=15,
-        config_parameter="logistics_followup.receipt_days_one_transfer",
+        config_parameter=setting_key("receipt_days_one_transfer"),
     )
     logistics_receipt_days_two_transfers = fields.Integer(
         string="Two Transfers (days)",
         default=20,
-        config_parameter="logistics_followup.receipt_days_two_transfers",
+        config_parameter=setting_key("receipt_days_two_transfers"),
     )
     logistics_receipt_days_per_extra_transfer = fields.Integer(
         string="Each Further Transfer (days)",
         default=5,
-        config_parameter="logistics_followup.receipt_days_per_extra_transfer",
+        config_parameter=setting_key("receipt_days_per_extra_transfer"),
         help="Added per transfer beyond two; the seed gives no figure for three "
         "or more transfers.",
     )
     logistics_receipt_days_max = fields.Integer(
         string="Never Later Than (days)",
         default=25,
-        config_parameter="logistics_followup.receipt_days_max",
+        config_parameter=setting_key("receipt_days_max"),
     )
     logistics_receipt_id_retention_days = fields.Integer(
         string="Keep ID Numbers (days)",
         default=180,
-        config_parameter="logistics_followup.receipt_id_retention_days",
+        config_parameter=setting_key("receipt_id_retention_days"),
         help="ID numbers of a receipt are erased this many days after it was "
         "handed over; the masked form is kept (PIPL Art. 19).",
     )
@@ -171,7 +173,7 @@ class ResConfigSettings(models.TransientModel):
     logistics_notify_max_age_days = fields.Integer(
         string="Tell of Scans up to (days)",
         default=7,
-        config_parameter="logistics_followup.notify_max_age_days",
+        config_parameter=setting_key("notify_max_age_days"),
         help="Customers are not told of scans older than this (a late import "
         "of old tracking data stays silent).",
     )
@@ -199,7 +201,7 @@ class ResConfigSettings(models.TransientModel):
     logistics_receipt_clerk_id = fields.Many2one(
         comodel_name="res.users",
         string="Default Receipt Clerk",
-        config_parameter="logistics_followup.receipt_clerk_id",
+        config_parameter=setting_key("receipt_clerk_id"),
         domain=lambda self: [
             (
                 "all_group_ids",
@@ -218,10 +220,7 @@ class ResConfigSettings(models.TransientModel):
 
     def _inverse_logistics_notify_enabled(self):
         for settings in self:
-            self.env["ir.config_parameter"].sudo().set_param(
-                "logistics_followup.notify_enabled",
-                "1" if settings.logistics_notify_enabled else "0",
-            )
+            set_setting(self.env, "notify_enabled", settings.logistics_notify_enabled)
 
     def get_values(self):
         values = super().get_values()
@@ -231,8 +230,9 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         result = super().set_values()
-        self.env["ir.config_parameter"].sudo().set_param(
-            "logistics_followup.event_time_min",
+        set_setting(
+            self.env,
+            "event_time_min",
             fields.Date.to_string(self.logistics_event_time_min) or False,
         )
         return result
@@ -241,14 +241,14 @@ class ResConfigSettings(models.TransientModel):
     logistics_revisit_quota = fields.Integer(
         string="Successful Revisits a Day",
         default=4,
-        config_parameter="logistics_followup.revisit_quota",
+        config_parameter=setting_key("revisit_quota"),
         help="Each available agent is given enough revisits to complete this "
         "many a day, counting last month's unreachable calls.",
     )
     logistics_revisit_daily_max = fields.Integer(
         string="Revisits a Day at Most",
         default=12,
-        config_parameter="logistics_followup.revisit_daily_max",
+        config_parameter=setting_key("revisit_daily_max"),
         help="The planner gives no agent more revisits a day; the others wait "
         "for the next day, the oldest first.",
     )

@@ -3,7 +3,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.logistics_receipt import STATE_SELECTION
+from ..models.logistics_receipt import RECEIPT_STATE_SELECTION
 
 
 class LogisticsReceiptReport(models.Model):
@@ -24,7 +24,7 @@ class LogisticsReceiptReport(models.Model):
     )
     courier_id = fields.Many2one(comodel_name="logistics.courier", readonly=True)
     destination_station = fields.Char(readonly=True)
-    state = fields.Selection(selection=STATE_SELECTION, readonly=True)
+    state = fields.Selection(selection=RECEIPT_STATE_SELECTION, readonly=True)
     due_date = fields.Date(readonly=True)
     received_date = fields.Date(readonly=True)
     classification = fields.Selection(

@@ -3,7 +3,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.logistics_revisit import DEFAULT_QUOTA, QUOTA_PARAM
+from ..models.settings import SETTINGS, setting_key
 
 
 class LogisticsRevisitReport(models.Model):
@@ -65,6 +65,6 @@ class LogisticsRevisitReport(models.Model):
                       COALESCE(r.done_day, r.last_attempt_date, r.planned_date),
                       q.quota
             """,
-            key=QUOTA_PARAM,
-            default=DEFAULT_QUOTA,
+            key=setting_key("revisit_quota"),
+            default=SETTINGS["revisit_quota"].default,
         )

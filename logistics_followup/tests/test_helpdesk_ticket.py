@@ -190,7 +190,7 @@ class TestHelpdeskTicket(LogisticsCommon):
         complaint.stage_id = self.stage_done
         # R-RV-3: the shipper (the waybill's customer) is revisited within
         # the complaint rule's days, by the agent who handled the complaint
-        revisit = complaint.logistics_revisit_ids
+        revisit = complaint.revisit_ids
         self.assertEqual(len(revisit), 1)
         self.assertEqual(revisit.partner_id, self.sender)
         self.assertEqual(revisit.user_id, self.agent)

@@ -255,7 +255,7 @@ class TestRevisitRules(RevisitCommon):
         self.assertEqual(revisit.rule_id, self.rule["complaint"])
         days = self.rule["complaint"].interval_days
         self.assertLessEqual(revisit.planned_date, self.today + timedelta(days=days))
-        self.assertIn(revisit, ticket.logistics_revisit_ids)
+        self.assertIn(revisit, ticket.revisit_ids)
         other = self.customer()
         regular = self.Revisit.create(
             {
@@ -449,9 +449,9 @@ class TestRevisitOutcome(RevisitCommon):
         self.assertEqual(action["res_id"], ticket.id)
         self.assertEqual(ticket.waybill_id, waybill)
         self.assertEqual(ticket.logistics_kind, "inquiry")
-        self.assertIn(revisit, ticket.sudo().logistics_source_revisit_ids)
+        self.assertIn(revisit, ticket.sudo().source_revisit_ids)
         arch = ticket.with_user(self.agent).get_view(view_type="form")["arch"]
-        self.assertIn("logistics_source_revisit_ids", arch)
+        self.assertIn("source_revisit_ids", arch)
         plain = self.revisit().with_user(self.agent)
         plain.suggestions = "希望增加夜间派送"
         plain.action_followup_ticket()

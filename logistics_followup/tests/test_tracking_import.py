@@ -11,7 +11,7 @@ import openpyxl
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..core import tracking as tracking_core
+from ..core import events as events_core
 from ..wizards.logistics_tracking_import import FIELD_SELECTION
 from .common import LogisticsCommon
 
@@ -236,4 +236,4 @@ class TestTrackingImport(LogisticsCommon):
     def test_mapping_fields_match_core(self):
         """The fields a column can be imported as are the ingest row fields."""
         keys = [key for key, _label in FIELD_SELECTION]
-        self.assertEqual(keys[:-1], list(tracking_core.ROW_FIELDS))
+        self.assertEqual(keys[:-1], list(events_core.ROW_FIELDS))

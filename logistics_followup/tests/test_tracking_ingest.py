@@ -17,7 +17,9 @@ from odoo.service.model import retrying
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
-from ..core import tracking as tracking_core
+from ..core import events as events_core
+from ..core import state as state_core
+from ..core import status as status_core
 from ..core import waybill as waybill_core
 from ..models import logistics_tracking_event as event_module
 from .common import LogisticsCommon
@@ -110,7 +112,7 @@ class TestTrackingIngest(LogisticsCommon):
         self.assertEqual(got.state, ref.state)
         self.assertEqual(got.last_event_time, ref.last_event_time)
         self.assertEqual(self.timeline(got), self.timeline(ref))
-        derived = tracking_core.derive_state(
+        derived = state_core.derive_state(
             [
                 {
                     "time": e.event_time,
@@ -619,10 +621,10 @@ class TestCoreCodesTranslated(LogisticsCommon):
 
     def test_selections_match_core(self):
         for model, field, codes in (
-            ("logistics.waybill", "state", tracking_core.STATES),
-            ("logistics.waybill", "signed_by", tracking_core.SIGNED_BY),
-            ("logistics.tracking.event", "state", tracking_core.STATES),
-            ("logistics.status.mapping", "source", tracking_core.SOURCES),
+            ("logistics.waybill", "state", status_core.STATES),
+            ("logistics.waybill", "signed_by", status_core.SIGNED_BY),
+            ("logistics.tracking.event", "state", status_core.STATES),
+            ("logistics.status.mapping", "source", status_core.SOURCES),
         ):
             selection = self.env[model]._fields[field].selection
             self.assertEqual([key for key, _label in selection], list(codes), field)
@@ -631,11 +633,11 @@ class TestCoreCodesTranslated(LogisticsCommon):
         Event = self.env["logistics.tracking.event"]
         params = {"field": "place", "max": 128, "status": "x", "courier": "X"}
         messages = set()
-        for code in tracking_core.REJECTION_CODES:
+        for code in events_core.REJECTION_CODES:
             message = Event._rejection_reason(code, params)
             self.assertNotEqual(message, code, f"{code} has no message")
             messages.add(message)
-        self.assertEqual(len(messages), len(tracking_core.REJECTION_CODES))
+        self.assertEqual(len(messages), len(events_core.REJECTION_CODES))
 
     def test_number_codes(self):
         Courier = self.env["logistics.courier"]

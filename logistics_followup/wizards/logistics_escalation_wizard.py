@@ -9,12 +9,11 @@ from odoo.exceptions import UserError
 
 from ..models.common import format_local
 from ..models.logistics_escalation import (
-    CHANNEL_SELECTION,
-    KIND_SELECTION,
-    ROLE_SELECTION,
+    ESCALATION_CHANNEL_SELECTION,
+    ESCALATION_KIND_SELECTION,
+    ESCALATION_ROLE_SELECTION,
 )
-
-REPLY_HOURS_PARAM = "logistics_followup.escalation_reply_hours"
+from ..models.settings import get_setting
 
 
 class LogisticsEscalationWizard(models.TransientModel):
@@ -24,8 +23,8 @@ class LogisticsEscalationWizard(models.TransientModel):
     _description = "Chase or Re-route"
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True)
-    kind = fields.Selection(KIND_SELECTION, required=True, default="chase")
-    role = fields.Selection(ROLE_SELECTION, required=True, default="station")
+    kind = fields.Selection(ESCALATION_KIND_SELECTION, required=True, default="chase")
+    role = fields.Selection(ESCALATION_ROLE_SELECTION, required=True, default="station")
     current_partner_id = fields.Many2one(
         "res.partner", compute="_compute_current_partner_id"
     )
@@ -36,12 +35,12 @@ class LogisticsEscalationWizard(models.TransientModel):
         store=True,
         readonly=False,
     )
-    channel = fields.Selection(CHANNEL_SELECTION, required=True, default="email")
+    channel = fields.Selection(
+        ESCALATION_CHANNEL_SELECTION, required=True, default="email"
+    )
     reply_hours = fields.Float(
         string="Reply Within (hours)",
-        default=lambda self: float(
-            self.env["ir.config_parameter"].sudo().get_param(REPLY_HOURS_PARAM, 4)
-        ),
+        default=lambda self: get_setting(self.env, "escalation_reply_hours"),
     )
     note = fields.Text(string="What Is Needed", required=True)
 

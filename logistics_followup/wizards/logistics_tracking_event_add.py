@@ -3,7 +3,7 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..models.logistics_waybill import STATE_SELECTION
+from ..models.logistics_waybill import WAYBILL_STATE_SELECTION
 
 
 class LogisticsTrackingEventAdd(models.TransientModel):
@@ -17,7 +17,9 @@ class LogisticsTrackingEventAdd(models.TransientModel):
     event_time = fields.Datetime(
         string="Time", required=True, default=fields.Datetime.now
     )
-    state = fields.Selection(selection=STATE_SELECTION, string="Event", required=True)
+    state = fields.Selection(
+        selection=WAYBILL_STATE_SELECTION, string="Event", required=True
+    )
     place = fields.Char()
     description = fields.Char()
     operator = fields.Char()

@@ -8,8 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
+from ..core import events as events_core
 from ..core import importer
-from ..core import tracking as tracking_core
 from ..core import webhook as webhook_core
 
 FIELD_SELECTION = [
@@ -373,7 +373,7 @@ class LogisticsTrackingImport(models.TransientModel):
         )[:PREVIEW_ROWS]
         names = [
             name
-            for name in tracking_core.ROW_FIELDS
+            for name in events_core.ROW_FIELDS
             if any(name in row for _line, row in lines)
         ]
         labels = self._field_labels()

@@ -209,10 +209,9 @@ def test_parse_keywords():
     assert delivery.parse_keywords(False) == ()
 
 
-def test_match_areas():
-    result = delivery.match_areas(
-        {10: "上海市浦东新区张江路50号", 11: "nowhere"}, iter(AREAS)
-    )
+def test_match_area_of_addresses():
+    addresses = {10: "上海市浦东新区张江路50号", 11: "nowhere"}
+    result = {key: delivery.match_area(text, AREAS) for key, text in addresses.items()}
     assert result == {10: 2, 11: None}
 
 

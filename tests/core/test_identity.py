@@ -22,8 +22,8 @@ from logistics_followup.core.identity import (
     IdentityError,
     convert_15_to_18,
     get_document_type,
+    mod112_check_char,
     parse_resident_id,
-    resident_id_check_char,
     validate_document,
 )
 
@@ -67,7 +67,7 @@ def test_weights_match_reference():
 @pytest.mark.parametrize("number", [v[0] for v in REFERENCE_VECTORS])
 def test_check_char_of_reference_vectors(number):
     """R-RC-2: the check character of each REFERENCE.md vector is recomputed."""
-    assert resident_id_check_char(number[:17]) == number[17]
+    assert mod112_check_char(number[:17]) == number[17]
 
 
 def test_check_char_covers_every_remainder():
@@ -75,8 +75,8 @@ def test_check_char_covers_every_remainder():
     seen = set()
     for n in range(200):
         first17 = f"{110105194912310000 + n:018d}"[:17]
-        assert resident_id_check_char(first17) == closed_form_check(first17)
-        seen.add(resident_id_check_char(first17))
+        assert mod112_check_char(first17) == closed_form_check(first17)
+        seen.add(mod112_check_char(first17))
     assert seen == set("0123456789X")
 
 
@@ -85,7 +85,7 @@ def test_check_char_covers_every_remainder():
 )
 def test_check_char_needs_17_digits(bad):
     """R-RC-2: the check character is only defined for 17 ASCII digits."""
-    assert_error("format", resident_id_check_char, bad)
+    assert_error("format", mod112_check_char, bad)
 
 
 # ---------------------------------------------------------------- parsing

@@ -13,6 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from logistics_followup.core import importer
+from logistics_followup.core.events import (
+    ROW_FIELDS,
+)
 from logistics_followup.core.importer import (
     FILE_ERROR_CODES,
     HEADER_ALIASES,
@@ -26,7 +29,6 @@ from logistics_followup.core.importer import (
     rejected_report_csv,
     text_key,
 )
-from logistics_followup.core.tracking import ROW_FIELDS
 
 CHINESE_HEADERS = ["运单号", "快递公司", "时间", "地点", "状态", "描述", "操作员"]
 LINES = [

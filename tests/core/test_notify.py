@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from logistics_followup.core import notify
 from logistics_followup.core.notify import Parcel
-from logistics_followup.core.tracking import derive_state
+from logistics_followup.core.state import (
+    derive_state,
+)
 
 NOW = datetime(2026, 12, 1, 4, 0)  # 12:00 in Shanghai
 

@@ -14,27 +14,32 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from logistics_followup.core import tracking
-from logistics_followup.core.tracking import (
-    DEFAULT_STATUS_MAP,
-    EXACT_ONLY_WORDS,
-    KEYWORD_PRIORITY,
+from logistics_followup.core import state as tracking_state
+from logistics_followup.core import status as tracking_status
+from logistics_followup.core.events import (
     MAX_LENGTHS,
     REJECTION_CODES,
     ROW_FIELDS,
+    IngestRow,
+    TrackingError,
+    dedup_key,
+    event_order_key,
+    normalize_row,
+    parse_event_time,
+)
+from logistics_followup.core.state import (
+    DerivedState,
+    derive_state,
+)
+from logistics_followup.core.status import (
+    DEFAULT_STATUS_MAP,
+    EXACT_ONLY_WORDS,
+    KEYWORD_PRIORITY,
     SIGNED_BY,
     STATE_RANK,
     STATES,
-    DerivedState,
-    IngestRow,
     StatusResolution,
-    TrackingError,
-    dedup_key,
-    derive_state,
-    event_order_key,
     iter_default_mappings,
-    normalize_row,
-    parse_event_time,
     resolve_status,
 )
 
@@ -138,7 +143,7 @@ def test_tracking_error():
 
 def test_default_map_values_are_valid():
     for (source, code), (state, signed_by) in DEFAULT_STATUS_MAP.items():
-        assert source in tracking.SOURCES, (source, code)
+        assert source in tracking_status.SOURCES, (source, code)
         assert isinstance(code, str) and code, (source, code)
         assert state in STATES, (source, code)
         assert signed_by is None or signed_by in SIGNED_BY, (source, code)
@@ -1108,6 +1113,6 @@ def _ev(day, state):
 )
 def test_arrival_time(events, arrival_day):
     """R-RC-8 counts receipt deadlines from the last batch's arrival."""
-    derived = tracking.derive_state(events)
+    derived = tracking_state.derive_state(events)
     expected = None if arrival_day is None else datetime(2026, 11, arrival_day, 8, 0)
     assert derived.arrival_time == expected

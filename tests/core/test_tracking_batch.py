@@ -9,21 +9,30 @@ same row, or the same rejection with the same parameters) and every key
 exactly ``IngestRow.key_for`` (existing databases hold those keys).
 """
 
+import hashlib
+import json
+import unicodedata
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logistics_followup.core.tracking import (
-    DEFAULT_STATUS_MAP,
-    KEYWORD_PRIORITY,
+from logistics_followup.core.events import (
+    _CLEAN_NUMBER,
     IngestRow,
     RowBatch,
-    StatusTable,
     TrackingError,
-    copy_text,
+    _row_number,
+    dedup_key,
     normalize_row,
+    parse_event_time,
 )
+from logistics_followup.core.status import (
+    DEFAULT_STATUS_MAP,
+    KEYWORD_PRIORITY,
+    StatusTable,
+)
+from logistics_followup.core.waybill import normalize_number
 
 NOW = datetime(2026, 11, 11, 12, 0, 0)
 TZ = "Asia/Shanghai"
@@ -293,41 +302,87 @@ def test_batch_row_is_a_dataclass_row():
 
 
 # ---------------------------------------------------------------------------
-# copy_text: the COPY text of the events
+# The shortcuts of a batch against the general functions
 # ---------------------------------------------------------------------------
+# normalize_row is a batch of one row (one normaliser), so the tests above
+# prove the caches of a batch; these prove its shortcuts against the general
+# path they skip.
 
-
-def _copy_reference(rows):
-    """Every field escaped on its own (what ingest did before copy_text)."""
-
-    def field(value):
-        if value is None:
-            return "\\N"
-        if not isinstance(value, str):
-            return str(value)
-        return (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-
-    return "".join("\t".join(map(field, row)) + "\n" for row in rows)
-
-
-_copy_values = st.one_of(
-    st.none(),
-    st.integers(),
-    st.datetimes(),
-    st.sampled_from(("", "\\N", "a\tb", "a\\b", "a\nb", "a\rb", "\\", "深圳", "\t")),
-    st.text(alphabet="ab\\\t\n\r\x00 N深", max_size=6),
-    st.text(max_size=6),
+_iso_times = st.builds(
+    "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}{}".format,
+    st.integers(0, 9999),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.integers(0, 25),
+    st.integers(0, 60),
+    st.integers(0, 60),
+    st.one_of(
+        st.just("Z"),
+        st.builds(
+            "{}{:02d}:{:02d}".format,
+            st.sampled_from("+-"),
+            st.integers(0, 25),
+            st.integers(0, 61),
+        ),
+    ),
 )
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.lists(_copy_values, min_size=0, max_size=12), max_size=6))
-def test_copy_text_like_escaping_every_field(rows):
-    """The COPY text of ingest is the text of every field escaped alone."""
-    rows = [tuple(row) for row in rows]
-    assert copy_text(rows) == _copy_reference(rows)
+@SETTINGS
+@given(
+    st.one_of(st.sampled_from(_TIMES), _iso_times),
+    st.sampled_from((None, NOW)),
+    st.sampled_from((None, datetime(1995, 5, 31, 16))),
+)
+def test_batch_time_shortcut_like_parse_event_time(raw_time, now, earliest):
+    """R-WB-3: the ISO-with-offset shortcut of a batch reads a time exactly
+    as parse_event_time does (value or rejection)."""
+    batch = RowBatch(tz_name=TZ, now=now, earliest=earliest)
+    assert _outcome(batch._time, raw_time) == _outcome(
+        parse_event_time, raw_time, TZ, now, earliest
+    )
+
+
+@SETTINGS
+@given(st.one_of(st.sampled_from(_NUMBERS), st.text(alphabet="AZ09az-_ ", max_size=40)))
+def test_clean_number_shortcut_like_validation(number):
+    """A number the batch takes as it is is what the generic checks give."""
+    if _CLEAN_NUMBER.fullmatch(number):
+        assert _row_number(number) == number
+
+
+@SETTINGS
+@given(
+    st.sampled_from(_NUMBERS[:5]),
+    st.one_of(st.none(), st.sampled_from(_COURIERS)),
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1)),
+    st.sampled_from(("created", "delivered", "lost")),
+    st.one_of(st.none(), st.sampled_from(_TEXTS), st.text(max_size=8)),
+    st.one_of(st.none(), st.sampled_from(_TEXTS), st.text(max_size=8)),
+)
+def test_dedup_key_is_the_json_recipe(number, courier, time, state, place, desc):
+    """The stored keys stay valid: the one key recipe is the SHA-1 of the
+    JSON text json.dumps gives (what dedup_key always computed)."""
+
+    def collapse(value):
+        return " ".join(unicodedata.normalize("NFKC", value or "").split())
+
+    def reference():
+        text = json.dumps(
+            [
+                "v1",
+                normalize_number(number),
+                (courier or "").strip().upper(),
+                time.replace(microsecond=0).isoformat(timespec="seconds"),
+                state,
+                collapse(place),
+                collapse(desc),
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    assert _outcome(dedup_key, number, courier, time, state, place, desc) == (
+        _outcome(reference)
+    )

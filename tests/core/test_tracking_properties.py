@@ -15,16 +15,20 @@ from datetime import datetime, timedelta
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from logistics_followup.core.tracking import (
+from logistics_followup.core.events import (
+    dedup_key,
+    event_order_key,
+)
+from logistics_followup.core.state import (
+    derive_state,
+)
+from logistics_followup.core.status import (
     DEFAULT_STATUS_MAP,
     KEYWORD_PRIORITY,
     SIGNED_BY,
     STATE_RANK,
     STATES,
     StatusTable,
-    dedup_key,
-    derive_state,
-    event_order_key,
     resolve_status,
 )
 
