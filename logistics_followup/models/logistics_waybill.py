@@ -880,9 +880,17 @@ class LogisticsWaybill(models.Model):
         """
         self.check_access("read")
         query = lookup_core.classify(words)
+        if query.code == "empty":
+            return self._caller_notification(
+                self.env._("Nothing to look up."), self._caller_accepted_forms()
+            )
         if query.code:
             return self._caller_notification(
-                self.env._("Nothing to look up."),
+                self.env._(
+                    "%(words)s is not a waybill number, a phone, the last 4 digits "
+                    "of one or a name.",
+                    words=query.text,
+                ),
                 self._caller_accepted_forms(),
             )
         # no LIMIT: with one, PostgreSQL scans the table hoping to stop

@@ -161,6 +161,9 @@ class TestCallerLookup(LogisticsCommon):
             self.assertEqual(action["tag"], "display_notification")
             self.assertEqual(action["params"]["type"], "warning")
             self.assertIn("last 4 digits", action["params"]["message"])
+        self.assertIn(
+            "SF12 is not a waybill number", self.lookup("SF12")["params"]["title"]
+        )
         action = self.lookup("王大锤")
         self.assertIn("No parcel matches 王大锤", action["params"]["title"])
 
@@ -346,6 +349,14 @@ class TestCallerLookupTour(HttpCase):
 
     def test_name_lists_the_candidates(self):
         self.tour("logistics_caller_lookup_candidates")
+
+    def test_progress_line_in_traditional_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_TW")
+        self.env["ir.module.module"]._load_module_terms(
+            ["logistics_followup"], ["zh_TW"], overwrite=True
+        )
+        self.agent.lang = "zh_TW"
+        self.tour("logistics_caller_lookup_zh_tw")
 
     def test_unknown_number_is_created_and_tracked(self):
         self.tour("logistics_caller_lookup_unknown")

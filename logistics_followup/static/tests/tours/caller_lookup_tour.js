@@ -94,3 +94,18 @@ tours.add("logistics_caller_lookup_unknown", {
         { trigger: ".o_logistics_journey .o_logistics_journey_step[data-step=picked_up].o_logistics_journey_todo" },
     ],
 });
+
+// 6: a zh_TW agent: the progress line speaks his language
+tours.add("logistics_caller_lookup_zh_tw", {
+    steps: () => [
+        ...lookUp("尾號 5678"),
+        {
+            content: "the current step is labelled in traditional Chinese",
+            trigger: ".o_logistics_journey_current[data-step=at_station] .o_logistics_journey_label:contains(網點)",
+        },
+        {
+            content: "the hubs are counted in traditional Chinese",
+            trigger: ".o_logistics_journey_step[data-step=in_transit]:contains(2 個轉運中心)",
+        },
+    ],
+});
