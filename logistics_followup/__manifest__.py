@@ -56,6 +56,7 @@
         "views/logistics_followup_menus.xml",
         "wizards/logistics_tracking_import_views.xml",
         "wizards/logistics_ticket_merge_wizard_views.xml",
+        "wizards/logistics_waybill_track_views.xml",
     ],
     "demo": [
         "demo/logistics_followup_demo.xml",
@@ -69,6 +70,11 @@
         "web.assets_backend": [
             "logistics_followup/static/src/dashboard/dashboard.js",
             "logistics_followup/static/src/dashboard/dashboard.xml",
+            "logistics_followup/static/src/caller_lookup/*",
+            "logistics_followup/static/src/journey/*",
+        ],
+        "web.assets_tests": [
+            "logistics_followup/static/tests/tours/*.js",
         ],
     },
     "external_dependencies": {"python": ["pygal", "python-stdnum"]},

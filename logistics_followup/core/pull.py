@@ -15,7 +15,7 @@ most once every 30 minutes, or it gets locked (锁单).
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from .webhook import WebhookError, loads_strict, parse_kuaidi100_result
 
@@ -29,6 +29,14 @@ PULL_BATCH = 200
 
 #: Seconds to wait for the aggregator (Kuaidi100 itself times out at 20 s).
 PULL_TIMEOUT = 20
+
+
+def due_for_pull(last_pull: datetime | None, now: datetime) -> bool:
+    """Whether a waybill may be pulled again (never more often than
+    :data:`MIN_PULL_INTERVAL`): the "Refresh Tracking" button's check; the
+    hourly pull selects the same waybills in SQL (``last_pull_time <=
+    now - MIN_PULL_INTERVAL``)."""
+    return last_pull is None or now - last_pull >= MIN_PULL_INTERVAL
 
 
 def kuaidi100_query_form(

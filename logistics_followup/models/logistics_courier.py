@@ -235,30 +235,69 @@ class LogisticsCourier(models.Model):
                 )
                 if not waybills:
                     break
-                rows = getattr(courier, f"_pull_{courier.pull_adapter}")(waybills)
-                if rows:
-                    self.env["logistics.tracking.event"].ingest(
-                        rows, source="pull", courier=courier.code
-                    )
+                courier._pull_waybills(waybills)
                 # pulled waybills are not due again for 30 minutes: the loop ends
-                waybills._mark_pulled()
                 remaining_time = self.env["ir.cron"]._commit_progress(len(waybills))
+
+    def _pull_waybills(self, waybills):
+        """Pull these waybills of this courier from its adapter, ingest the
+        rows and mark them pulled: the one pull path of the hourly cron and
+        of the waybill's "Refresh tracking" button.
+
+        :returns: the ``ingest`` result (``{}`` when the source gave no row)
+        """
+        self.ensure_one()
+        rows = getattr(self, f"_pull_{self.pull_adapter}")(waybills)
+        result = {}
+        if rows:
+            result = self.env["logistics.tracking.event"].ingest(
+                rows, source="pull", courier=self.code
+            )
+        waybills._mark_pulled()
+        return result
+
+    def _pull_setup_problem(self):
+        """Why the tracking of this courier cannot be pulled (translated), or
+        ``False`` when it can."""
+        self.ensure_one()
+        if self.pull_adapter == "none":
+            return self.env._(
+                "%(courier)s has no tracking source to pull from: a supervisor "
+                "chooses one in the courier's 'Pull Tracking From' field.",
+                courier=self.name,
+            )
+        if self.pull_adapter == "kuaidi100" and not self._kuaidi100_credentials():
+            return self.env._(
+                "Pulling %(courier)s from Kuaidi100 needs the Kuaidi100 customer "
+                "id and key in the Settings and the courier's Kuaidi100 code.",
+                courier=self.name,
+            )
+        return False
+
+    def _kuaidi100_credentials(self):
+        """``(customer, key, company code)`` of a Kuaidi100 query for this
+        courier, or ``None`` when one is missing."""
+        self.ensure_one()
+        customer = get_setting(self.env, "kuaidi100_customer")
+        key = get_setting(self.env, "kuaidi100_key")
+        if not customer or not key or not self.kuaidi100_code:
+            return None
+        return customer, key, self.kuaidi100_code
 
     def _pull_kuaidi100(self, waybills):
         """Kuaidi100 real-time query, one request per waybill (its API has no
         batch query); failures are logged and the waybill waits for the next
         run."""
         self.ensure_one()
-        customer = get_setting(self.env, "kuaidi100_customer")
-        key = get_setting(self.env, "kuaidi100_key")
-        company = self.kuaidi100_code
-        if not customer or not key or not company:
+        credentials = self._kuaidi100_credentials()
+        if not credentials:
             _logger.warning(
                 "courier %s: Kuaidi100 pull needs the customer id and key "
                 "(Settings) and the courier's Kuaidi100 code",
                 self.code,
             )
             return []
+        customer, key, company = credentials
         rows = []
         for waybill in waybills:
             form = pull_core.kuaidi100_query_form(

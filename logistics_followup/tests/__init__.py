@@ -27,3 +27,4 @@ from . import test_logistics_reports
 from . import test_logistics_report_run
 from . import test_revisit
 from . import test_revisit_web_client
+from . import test_caller_lookup

@@ -4,7 +4,7 @@
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -89,3 +89,11 @@ def test_pull_interval():
     pull cron's domain (logistics.courier) waits this long between two pulls
     of a waybill (tested through it in tests/test_pull.py)."""
     assert timedelta(minutes=30) == pull.MIN_PULL_INTERVAL
+
+
+def test_due_for_pull():
+    """Kuaidi100 locks a number queried more than once in 30 minutes."""
+    now = datetime(2026, 11, 22, 12, 0)
+    assert pull.due_for_pull(None, now)
+    assert pull.due_for_pull(now - timedelta(minutes=30), now)
+    assert not pull.due_for_pull(now - timedelta(minutes=29), now)
