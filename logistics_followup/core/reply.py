@@ -12,7 +12,8 @@ catalogues:
   starts with it, else the first character); in English "Dear Mr <name>,";
 - a person without a title: 张三 您好： / "Dear <name>,";
 - a company: 尊敬的<name>： / "Dear <name>,";
-- nobody known: 尊敬的客户： / "Dear customer,".
+- nobody known: 尊敬的客户： (尊敬的客戶： in traditional characters) /
+  "Dear customer,".
 
 Chinese forms are used for every ``zh`` language (zh_CN, zh_TW, zh_HK...),
 the English one for every other language (the reply templates are written in
@@ -38,6 +39,10 @@ _COMPOUND_SURNAMES = (
 COMPOUND_SURNAMES = frozenset(_COMPOUND_SURNAMES.split())
 
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+
+
+#: Chinese languages written in traditional characters.
+TRADITIONAL_LANGS = ("zh_TW", "zh_HK", "zh_MO")
 
 
 def is_chinese_lang(lang: str | None) -> bool:
@@ -79,7 +84,7 @@ def salutation(
     title = title if title in TITLES and not is_company else None
     if is_chinese_lang(lang):
         if not name:
-            return "尊敬的客户："
+            return "尊敬的客戶：" if lang in TRADITIONAL_LANGS else "尊敬的客户："
         if is_company:
             return f"尊敬的{name}："
         if title:

@@ -20,7 +20,7 @@ from logistics_followup.core import reply
         ("陳大文", "zh_TW", None, False, "陳大文 您好："),
         ("上海华信电子有限公司", "zh_CN", "mr", True, "尊敬的上海华信电子有限公司："),
         ("", "zh_CN", "mr", False, "尊敬的客户："),
-        (None, "zh_TW", None, False, "尊敬的客户："),
+        (None, "zh_TW", None, False, "尊敬的客戶："),
         ("Zhang San", "zh_CN", "mr", False, "尊敬的Zhang San先生："),
         ("Zhang San", "en_US", None, False, "Dear Zhang San,"),
         ("Zhang San", "en_US", "mr", False, "Dear Mr Zhang San,"),
@@ -66,5 +66,7 @@ def test_salutation_always_addresses_someone(name, lang, title, company):
     text = reply.salutation(name, lang, title, is_company=company)
     assert text.strip()
     assert "Dear ," not in text and "尊敬的：" not in text
+    if lang == "zh_TW":
+        assert "客户" not in text or "客户" in name  # traditional 客戶
     assert text.endswith("," if not reply.is_chinese_lang(lang) else "：")
     assert "\n" not in text
