@@ -116,6 +116,24 @@ class TestNavigation(LogisticsCommon):
         agent.write({"user_ids": [Command.link(user.id)]})
         self.assertEqual(user.action_id.id, queue.id)
 
+    def test_demo_users_land_on_their_work(self):
+        """With demo data, each demo role's first screen is its day's work."""
+        expected = {
+            "demo_user_agent": "helpdesk_ticket_action_logistics_my",
+            "demo_user_supervisor": "logistics_dashboard_action",
+            "demo_user_receipt_clerk": "logistics_receipt_action",
+        }
+        users = {
+            login: self.env.ref(f"logistics_followup.{login}", raise_if_not_found=False)
+            for login in expected
+        }
+        if not any(users.values()):
+            self.skipTest("no demo data")
+        for xmlid, user in users.items():
+            if user:
+                action = self.env.ref(f"logistics_followup.{expected[xmlid]}")
+                self.assertEqual(user.action_id.id, action.id, xmlid)
+
     def test_own_home_action_kept(self):
         discuss = self.env.ref("mail.action_discuss")
         user = new_test_user(self.env, "lf_nav_own", groups="base.group_user")

@@ -131,11 +131,12 @@ class TestReplies(LogisticsCommon):
             self.env.ref("logistics_followup.mail_template_ticket_missing_info").id,
         )
         composer = Form.from_action(self.env(user=self.agent), action)
-        self.assertEqual(composer.partner_ids[:], self.receiver)
+        # the customer, and whoever else Odoo suggests (a team's followers)
+        self.assertIn(self.receiver, composer.partner_ids[:])
         composer.save().action_send_mail()
         self.assertTrue(
             ticket.message_ids.filtered(
-                lambda m: m.message_type == "comment" and m.partner_ids == self.receiver
+                lambda m: m.message_type == "comment" and self.receiver in m.partner_ids
             )
         )
 
