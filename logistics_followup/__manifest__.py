@@ -50,6 +50,8 @@
         "views/helpdesk_ticket_views.xml",
         "views/logistics_escalation_views.xml",
         "views/logistics_revisit_views.xml",
+        "views/logistics_call_log_views.xml",
+        "views/res_partner_views.xml",
         "data/mail_template_data.xml",
         "views/logistics_portal_templates.xml",
         "views/logistics_notification_templates.xml",
@@ -57,6 +59,7 @@
         "wizards/logistics_tracking_import_views.xml",
         "wizards/logistics_ticket_merge_wizard_views.xml",
         "wizards/logistics_waybill_track_views.xml",
+        "data/res_users_data.xml",
     ],
     "demo": [
         "demo/logistics_followup_demo.xml",

@@ -11,7 +11,9 @@
   (双十一, 双十二, R-PP-10) relaxing the stall rule (:func:`stall_threshold_days`,
   :func:`detection_cutoffs`).
 - R-CP-3: response targets per channel / kind, the most specific wins
-  (:func:`pick_response_target`).
+  (:func:`pick_response_target`); what answers a ticket back: a public
+  reply, an SMS, an outbound call that reached the customer
+  (:func:`counts_as_response`).
 - Compensation (REFERENCE.md 6.3): insured -> the insured amount, proportional
   for a partial loss; uninsured -> the actual loss capped at a multiple of the
   freight (3x, China Post's Postal Law Art. 47), the cap waived for intentional
@@ -282,6 +284,40 @@ def response_deadline(start: datetime, target: ResponseTarget | None):
 def response_breached(deadline: datetime | None, answered: datetime) -> bool:
     """R-CP-3: answered after the response deadline (no deadline: never)."""
     return bool(deadline) and answered > deadline
+
+
+#: Channels of an answer to the customer (R-CP-3).
+RESPONSE_CHANNELS = ("message", "sms", "call")
+
+#: Outcomes of a logged phone call (logistics.call.log).
+CALL_OUTCOMES = ("reached", "no_answer", "busy", "wrong_number", "call_back")
+
+
+def counts_as_response(
+    channel: str,
+    *,
+    by_employee: bool = True,
+    public: bool = True,
+    direction: str | None = None,
+    outcome: str | None = None,
+) -> bool:
+    """R-CP-3: whether something done on a ticket answers the customer back
+    (its first one sets the ticket's first response).
+
+    - ``message``: a public message (an e-mail reply) by an employee; an
+      internal note, or a message of the customer himself, is no answer;
+    - ``sms``: a text message sent by an employee;
+    - ``call``: an *outbound* call by an employee that *reached* the
+      customer; a call not answered, busy, to a wrong number or to be made
+      again later is no answer, and neither is the customer's own call in
+      (he is still waiting for us to call him back with an answer)."""
+    if not by_employee or channel not in RESPONSE_CHANNELS:
+        return False
+    if channel == "message":
+        return bool(public)
+    if channel == "sms":
+        return True
+    return direction == "outbound" and outcome == "reached"
 
 
 def complaint_needs_root_cause(kind: str | None, closed: bool, root_cause) -> bool:

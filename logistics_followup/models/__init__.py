@@ -11,6 +11,7 @@ from . import stock_picking
 from . import res_config_settings
 from . import res_company
 from . import res_users
+from . import res_groups
 from . import res_partner
 from . import logistics_notification_milestone
 from . import logistics_notification_preference
@@ -41,3 +42,4 @@ from . import logistics_tracking_lookup
 from . import helpdesk_ticket_team
 from . import logistics_revisit
 from . import logistics_revisit_rule
+from . import logistics_call_log

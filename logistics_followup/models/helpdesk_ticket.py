@@ -11,6 +11,7 @@ from odoo.fields import Domain
 from odoo.tools import html2plaintext
 
 from ..core import problem as problem_core
+from ..core import reply as reply_core
 from ..core import reporting as reporting_core
 from ..core import ticketing as ticketing_core
 from .common import client_notification, count_by
@@ -36,6 +37,12 @@ COMPENSATION_BASIS_SELECTION = [
     ("uninsured_actual", "Uninsured: the actual loss"),
     ("uninsured_capped", "Uninsured: capped at a multiple of the freight"),
 ]
+# where the partner a reply goes to comes from (reply_partner_id)
+REPLY_PARTNER_PATHS = (
+    "partner_id",
+    "waybill_id.sender_partner_id",
+    "waybill_id.receiver_partner_id",
+)
 # facts of third parties, internal analysis and money: never for portal users
 INTERNAL = "base.group_user"
 
@@ -281,6 +288,39 @@ class HelpdeskTicket(models.Model):
         groups=INTERNAL,
     )
 
+    # R-CP-5 replies: who they go to and how they address him
+    reply_partner_id = fields.Many2one(
+        "res.partner",
+        string="Reply To",
+        compute="_compute_reply_partner_id",
+        help="Who the replies go to: the ticket's contact, else the waybill's "
+        "customer (the sender of a parcel we send, the receiver of a parcel "
+        "we deliver).",
+        groups=INTERNAL,
+    )
+    reply_salutation = fields.Char(
+        compute="_compute_reply_salutation",
+        help="The opening line of a reply, in the recipient's language.",
+        groups=INTERNAL,
+    )
+    reply_phone = fields.Char(
+        compute="_compute_reply_phone",
+        inverse="_inverse_reply_phone",
+        help="The customer's phone for calls and text messages: the ticket's "
+        "phone of the customer's side, else the contact's phone.",
+        groups=INTERNAL,
+    )
+    logistics_sms_available = fields.Boolean(
+        string="SMS Available",
+        compute="_compute_logistics_sms_available",
+        help="Text messages can be sent (the SMS module is installed).",
+        groups=INTERNAL,
+    )
+    call_log_ids = fields.One2many(
+        "logistics.call.log", "ticket_id", string="Calls", groups=INTERNAL
+    )
+    call_count = fields.Integer(compute="_compute_call_count", groups=INTERNAL)
+
     # at most one open ticket per waybill and slot (problem type, or kind of
     # a chase or complaint): whoever asks, concurrent requests cannot
     # duplicate
@@ -317,6 +357,93 @@ class HelpdeskTicket(models.Model):
                 ticket.waybill_id.origin_station,
                 ticket.waybill_id.destination_station,
             )
+
+    @api.depends(
+        "partner_id",
+        "waybill_id.direction",
+        "waybill_id.sender_partner_id",
+        "waybill_id.receiver_partner_id",
+    )
+    def _compute_reply_partner_id(self):
+        for ticket in self:
+            ticket.reply_partner_id = ticket.partner_id or ticket._waybill_customer()
+
+    def _waybill_customer(self):
+        """The waybill's partner this ticket's customer is (R-PP-2/3)."""
+        self.ensure_one()
+        waybill = self.waybill_id
+        if not waybill:
+            return self.env["res.partner"]
+        side = problem_core.customer_side(waybill.direction)
+        return waybill[f"{side}_partner_id"]
+
+    def _customer_phone_field(self):
+        """The ticket's phone field of the customer's side, if any."""
+        self.ensure_one()
+        if not self.waybill_id:
+            return None
+        return f"{problem_core.customer_side(self.waybill_id.direction)}_phone"
+
+    @api.depends(
+        *(
+            f"{path}.{name}"
+            for path in REPLY_PARTNER_PATHS
+            for name in ("name", "lang", "logistics_title", "is_company")
+        ),
+        "partner_name",
+        "waybill_id.direction",
+    )
+    def _compute_reply_salutation(self):
+        for ticket in self:
+            partner = ticket.reply_partner_id
+            ticket.reply_salutation = reply_core.salutation(
+                partner.name or ticket.partner_name,
+                partner.lang or ticket._reply_lang(),
+                partner.logistics_title,
+                is_company=partner.is_company,
+            )
+
+    def _reply_lang(self):
+        """The language of a reply: the recipient's, else the company's
+        partner's, else the user's."""
+        self.ensure_one()
+        return (
+            self.reply_partner_id.lang
+            or self.company_id.partner_id.lang
+            or self.env.user.lang
+        )
+
+    @api.depends(
+        "sender_phone",
+        "receiver_phone",
+        "waybill_id.direction",
+        *(f"{path}.phone" for path in REPLY_PARTNER_PATHS),
+    )
+    def _compute_reply_phone(self):
+        for ticket in self:
+            field = ticket._customer_phone_field()
+            ticket.reply_phone = (
+                (field and ticket[field]) or ticket.reply_partner_id.phone or False
+            )
+
+    def _inverse_reply_phone(self):
+        # the SMS composer writes back a number corrected in its dialog
+        for ticket in self:
+            field = ticket._customer_phone_field()
+            if field:
+                ticket[field] = ticket.reply_phone
+            elif ticket.reply_partner_id:
+                ticket.reply_partner_id.phone = ticket.reply_phone
+
+    def _compute_logistics_sms_available(self):
+        available = "sms.composer" in self.env
+        for ticket in self:
+            ticket.logistics_sms_available = available
+
+    def _compute_call_count(self):
+        counts = count_by(self, "logistics.call.log", "ticket_id")
+        for ticket in self:
+            ticket.call_count = counts.get(ticket, 0)
 
     @api.depends("waybill_id")
     def _compute_waybill_facts(self):
@@ -1048,13 +1175,16 @@ class HelpdeskTicket(models.Model):
         return True
 
     def _message_post_after_hook(self, message, msg_values):
-        # a public answer by an employee is the first response (R-CP-3)
-        if (
-            msg_values.get("message_type") == "comment"
-            and msg_values.get("subtype_id")
-            == self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
-            and self.env.user._is_internal()
-            and not self.env.user._is_public()
+        # a public answer or an SMS by an employee is the first response
+        # (R-CP-3, core.problem.counts_as_response)
+        channel = {"comment": "message", "sms": "sms"}.get(
+            msg_values.get("message_type")
+        )
+        if channel and problem_core.counts_as_response(
+            channel,
+            by_employee=self.env.user._is_internal() and not self.env.user._is_public(),
+            public=msg_values.get("subtype_id")
+            == self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
         ):
             self._mark_responded()
         return super()._message_post_after_hook(message, msg_values)
@@ -1174,24 +1304,159 @@ class HelpdeskTicket(models.Model):
             "context": {"default_ticket_id": self.id},
         }
 
-    def action_send_logistics_template(self):
-        """Open the mail composer with a reply template (R-CP-5)."""
+    # ------------------------------------------------------------
+    # R-CP-5 REPLIES: E-MAIL, SMS, PHONE CALLS
+    # ------------------------------------------------------------
+
+    def _reply_template(self):
+        """The reply template a button asks for (``logistics_template`` in
+        the context), else the one the ticket's situation calls for."""
         self.ensure_one()
-        template = self.env.ref(
-            self.env.context.get(
-                "logistics_template", "logistics_followup.mail_template_ticket_apology"
+        xmlid = self.env.context.get("logistics_template")
+        if not xmlid:
+            name = (
+                "resolution"
+                if self.closed
+                else "missing_info"
+                if self.missing_facts
+                else "appointment"
+                if self.appointment_date
+                else "apology"
             )
+            xmlid = f"logistics_followup.mail_template_ticket_{name}"
+        template = self.env.ref(xmlid, raise_if_not_found=False)
+        if not template or template._name != "mail.template":
+            raise UserError(self.env._("This reply template does not exist."))
+        return template
+
+    def _check_reply_email(self):
+        for ticket in self:
+            if not (ticket.reply_partner_id.email or ticket.partner_email):
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s: the customer has no e-mail address. "
+                        "Add one to the contact, or call or text him.",
+                        ticket=ticket.display_name,
+                    )
+                )
+
+    def action_send_reply(self):
+        """One click: the reply template is sent to the customer at once,
+        posted in the chatter as a public message (which is the ticket's
+        first response, R-CP-3)."""
+        self._check_reply_email()
+        for ticket in self:
+            template = ticket._reply_template()
+            ticket.message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return self._notify_action(
+            self.env._(
+                "Reply sent to %(recipient)s.",
+                recipient=", ".join(
+                    self.mapped(lambda t: t.reply_partner_id.name or t.partner_email)
+                ),
+            ),
+            title=self.env._("Reply"),
+            next_action={"type": "ir.actions.client", "tag": "soft_reload"},
         )
+
+    def action_send_logistics_template(self):
+        """Open the mail composer with a reply template (R-CP-5): the
+        template the ticket's situation calls for, or the one asked, and its
+        recipient; one click on Send sends it."""
+        self.ensure_one()
+        template = self._reply_template()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Reply"),
             "res_model": "mail.compose.message",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {
                 "default_model": self._name,
                 "default_res_ids": self.ids,
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
+                "default_subtype_xmlid": "mail.mt_comment",
                 "force_email": True,
             },
         }
+
+    def _reply_sms_body(self):
+        """The start of a text message: the salutation and the parcel, in
+        the recipient's language; the agent writes the rest."""
+        self.ensure_one()
+        lang = self._reply_lang()
+        env = self.with_context(lang=lang).env
+        if self.waybill_id:
+            text = env._(
+                "About your parcel %(number)s: ", number=self.waybill_id.number
+            )
+        else:
+            text = env._("About your request %(ticket)s: ", ticket=self.number)
+        return f"{self.reply_salutation}{text}"
+
+    def action_send_sms(self):
+        """A text message to the customer through Odoo's SMS module, when it
+        is installed (the button shows only then)."""
+        self.ensure_one()
+        if "sms.composer" not in self.env:
+            raise UserError(
+                self.env._("Text messages need the SMS module: ask an administrator.")
+            )
+        if not self.reply_phone:
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s: the customer has no phone number.",
+                    ticket=self.display_name,
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send a Text Message"),
+            "res_model": "sms.composer",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_res_model": self._name,
+                "default_res_id": self.id,
+                "default_composition_mode": "comment",
+                "default_number_field_name": "reply_phone",
+                "default_body": self._reply_sms_body(),
+            },
+        }
+
+    def action_log_call(self):
+        """Log a phone call with the customer (outcome, duration, note)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Call"),
+            "res_model": "logistics.call.log",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_ticket_id": self.id,
+                "default_partner_id": self.reply_partner_id.id,
+                "default_phone": self.reply_phone,
+            },
+        }
+
+    def action_view_calls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_followup.logistics_call_log_action"
+        )
+        action["domain"] = [("ticket_id", "=", self.id)]
+        action["context"] = {
+            "default_ticket_id": self.id,
+            "default_partner_id": self.reply_partner_id.id,
+            "default_phone": self.reply_phone,
+        }
+        return action

@@ -53,6 +53,14 @@ class ResPartner(models.Model):
         string="Parcel Notifications",
     )
 
+    # R-CP-5: how replies address the customer (Odoo 19 has no partner title)
+    logistics_title = fields.Selection(
+        selection=[("mr", "Mr"), ("ms", "Ms")],
+        string="Title",
+        help="Used in the opening line of replies: 尊敬的张先生 / Dear Mr Zhang "
+        "San. Empty: the full name (张三 您好 / Dear Zhang San).",
+    )
+
     def _compute_logistics_revisit_count(self):
         counts = count_by(self, "logistics.revisit", "partner_id")
         for partner in self:

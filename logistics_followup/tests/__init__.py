@@ -28,3 +28,6 @@ from . import test_logistics_report_run
 from . import test_revisit
 from . import test_revisit_web_client
 from . import test_caller_lookup
+from . import test_reply
+from . import test_navigation
+from . import test_reply_web_client

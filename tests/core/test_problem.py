@@ -276,3 +276,47 @@ def test_approval_amount():
     assert problem.approval_amount(800, 60) == Decimal(800)
     assert problem.approval_amount(0, 60) == Decimal(60)
     assert problem.approval_amount(None, Decimal("60.00")) == Decimal("60.00")
+
+
+def test_counts_as_response():
+    """R-CP-3: a public reply, an SMS, an outbound call that reached the
+    customer answer him back; notes, his own messages, unanswered calls and
+    his own calls in do not."""
+    counts = problem.counts_as_response
+    assert counts("message")
+    assert not counts("message", public=False)
+    assert not counts("message", by_employee=False)
+    assert counts("sms")
+    assert not counts("sms", by_employee=False)
+    assert counts("call", direction="outbound", outcome="reached")
+    assert not counts("call", direction="inbound", outcome="reached")
+    for outcome in problem.CALL_OUTCOMES:
+        if outcome != "reached":
+            assert not counts("call", direction="outbound", outcome=outcome)
+    assert not counts(
+        "call", direction="outbound", outcome="reached", by_employee=False
+    )
+    assert not counts("fax")
+
+
+@given(
+    channel=st.sampled_from([*problem.RESPONSE_CHANNELS, "other"]),
+    by_employee=st.booleans(),
+    public=st.booleans(),
+    direction=st.sampled_from(["outbound", "inbound", None]),
+    outcome=st.sampled_from([*problem.CALL_OUTCOMES, None]),
+)
+def test_counts_as_response_never_for_the_customer(
+    channel, by_employee, public, direction, outcome
+):
+    result = problem.counts_as_response(
+        channel,
+        by_employee=by_employee,
+        public=public,
+        direction=direction,
+        outcome=outcome,
+    )
+    if not by_employee or channel == "other":
+        assert result is False
+    if channel == "call" and result:
+        assert (direction, outcome) == ("outbound", "reached")
