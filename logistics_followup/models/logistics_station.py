@@ -7,15 +7,31 @@ from odoo.fields import Command
 from ..core import station as station_core
 from .common import count_by
 
+#: The station's fields that are its partner's: written on the partner.
+PARTNER_FIELDS = frozenset(
+    (
+        "name",
+        "phone",
+        "email",
+        "street",
+        "city",
+        "state_id",
+        "country_id",
+        "comment",
+        "child_ids",
+    )
+)
+
 
 class LogisticsStation(models.Model):
     """A station (网点) of a courier: the directory agents call (R-PP-11).
 
-    A station IS a partner (``_inherits``): its name, address, phone, e-mail
-    and contact people (the partner's child contacts) are those of
-    ``partner_id``, so that chases, mails and calls go to it like to any
-    partner; the station adds its courier, code (unique per courier and
-    company), district, other phones and working hours.
+    A station is linked to its own partner (created with it): its name,
+    address, phone, e-mail and contact people (the partner's child contacts)
+    are those of ``partner_id`` (:data:`PARTNER_FIELDS`, related fields), so
+    that chases, mails and calls go to it like to any partner; the station
+    adds its courier, code (unique per courier and company), district, other
+    phones and working hours.
 
     Tickets get their responsible station from the waybill's delivering
     station, else its last scan place (``_match_waybills``, one read of the
@@ -29,20 +45,29 @@ class LogisticsStation(models.Model):
 
     _name = "logistics.station"
     _description = "Station"
-    _inherits = {"res.partner": "partner_id"}
     _order = "courier_id, city, name, id"
     _rec_names_search = ["name", "code"]
     _check_company_auto = True
 
     partner_id = fields.Many2one(
         comodel_name="res.partner",
-        string="Partner",
+        string="Contact",
         required=True,
         ondelete="restrict",
         index=True,
-        bypass_search_access=True,
         help="The station as a contact: chases, e-mails and calls go to it "
         "and to its contact people.",
+    )
+    name = fields.Char(related="partner_id.name", store=True, readonly=False)
+    phone = fields.Char(related="partner_id.phone", readonly=False)
+    email = fields.Char(related="partner_id.email", readonly=False)
+    street = fields.Char(related="partner_id.street", readonly=False)
+    city = fields.Char(related="partner_id.city", store=True, readonly=False)
+    state_id = fields.Many2one(related="partner_id.state_id", readonly=False)
+    country_id = fields.Many2one(related="partner_id.country_id", readonly=False)
+    comment = fields.Html(related="partner_id.comment", readonly=False)
+    child_ids = fields.One2many(
+        related="partner_id.child_ids", string="Contact People", readonly=False
     )
     courier_id = fields.Many2one(
         comodel_name="logistics.courier",
@@ -128,6 +153,11 @@ class LogisticsStation(models.Model):
                     )
                 )
 
+    @api.constrains("name")
+    def _check_name(self):
+        if any(not (station.name or "").strip() for station in self):
+            raise ValidationError(self.env._("A station needs a name."))
+
     @api.constrains("code")
     def _check_code(self):
         for station in self:
@@ -143,8 +173,7 @@ class LogisticsStation(models.Model):
         """Split ``vals`` into the station's own values and its partner's."""
         own, partner = {}, {}
         for name, value in vals.items():
-            field = self._fields.get(name)
-            (partner if field is not None and field.inherited else own)[name] = value
+            (partner if name in PARTNER_FIELDS else own)[name] = value
         return own, partner
 
     @api.model
@@ -186,19 +215,6 @@ class LogisticsStation(models.Model):
                         "from the station."
                     )
                 )
-
-    def _prepare_create_values(self, vals_list):
-        # the partner was created with its own defaults and precomputed
-        # values (properties...): the station's creation writes none of its
-        # fields again (which would need the contact managers' rights)
-        result = super()._prepare_create_values(vals_list)
-        for given, vals in zip(vals_list, result, strict=True):
-            if given.get("partner_id"):
-                for name in set(vals) - set(given):
-                    field = self._fields.get(name)
-                    if field is not None and field.inherited:
-                        del vals[name]
-        return result
 
     @api.model_create_multi
     def create(self, vals_list):
