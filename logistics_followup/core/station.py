@@ -421,6 +421,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "phone": (
         "电话",
         "联系电话",
+        "联络电话",
         "网点电话",
         "电话号码",
         "phone",
@@ -430,6 +431,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "email": ("邮箱", "电子邮件", "电子邮箱", "email", "e-mail", "mail"),
     "contacts": (
         "联系人",
+        "联络人",
         "负责人",
         "联系人员",
         "contact",
@@ -446,9 +448,32 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+_MAX_SPELLINGS = 32
+
+
+def _spellings(alias: str) -> list[str]:
+    """``alias`` and its spellings in the other forms of its characters
+    (网点名称, 網點名稱...): headers typed in traditional characters are
+    recognised too."""
+    spellings = [""]
+    for char in alias:
+        options = sorted(variants_of(char) | {char})
+        spellings = [s + o for s in spellings for o in options][:_MAX_SPELLINGS]
+    return spellings
+
+
 #: The alias index to give ``importer.read_table`` so that it finds the
-#: header line of a station file.
-ALIAS_INDEX = alias_index(HEADER_ALIASES)
+#: header line of a station file (traditional spellings included).
+ALIAS_INDEX = alias_index(
+    {
+        field_name: tuple(
+            dict.fromkeys(
+                spelling for alias in aliases for spelling in _spellings(alias)
+            )
+        )
+        for field_name, aliases in HEADER_ALIASES.items()
+    }
+)
 
 #: Longest text of each field (characters).
 MAX_LENGTHS = {

@@ -27,7 +27,6 @@ class LogisticsReceiptReport(models.Model):
     state = fields.Selection(selection=STATE_SELECTION, readonly=True)
     due_date = fields.Date(readonly=True)
     due_month = fields.Char(
-        string="Due Month",
         readonly=True,
         help="The month the receipt is due back (YYYY-MM); receipts whose "
         "parcel has not arrived yet have no due date and are counted together "

@@ -51,11 +51,11 @@ class LogisticsStationImport(models.TransientModel):
         required=True,
         default=lambda self: self.env.company,
     )
-    created_count = fields.Integer(string="Created", readonly=True)
-    updated_count = fields.Integer(string="Updated", readonly=True)
-    rejected_count = fields.Integer(string="Rejected", readonly=True)
+    created_count = fields.Integer(string="Stations Created", readonly=True)
+    updated_count = fields.Integer(string="Stations Updated", readonly=True)
+    rejected_count = fields.Integer(string="Lines Rejected", readonly=True)
     report_file = fields.Binary(
-        string="Rejected Lines", attachment=False, readonly=True
+        string="Report of Rejected Lines", attachment=False, readonly=True
     )
     report_filename = fields.Char(readonly=True)
 
@@ -319,7 +319,7 @@ class LogisticsStationImport(models.TransientModel):
                 to_update.append((row, station, vals))
             else:
                 to_create.append((row, vals))
-        created = self._create_stations(to_create, rejected)
+        created = self._insert_stations(to_create, rejected)
         updated = 0
         for row, station, vals in to_update:
             contacts = vals.pop("child_ids", [])
@@ -336,7 +336,7 @@ class LogisticsStationImport(models.TransientModel):
             updated += 1
         return created, updated, rejected
 
-    def _create_stations(self, to_create, rejected):
+    def _insert_stations(self, to_create, rejected):
         if not to_create:
             return 0
         Station = self.env["logistics.station"]

@@ -225,6 +225,16 @@ def test_guess_mapping_chinese_and_english():
         6: "contacts",
         7: "hours",
     }
+    traditional = ["網點名稱", "網點編碼", "快遞公司", "城市", "區縣", "電話", "聯絡人"]
+    assert list(station.guess_mapping(traditional).values()) == [
+        "name",
+        "code",
+        "courier",
+        "city",
+        "district",
+        "phone",
+        "contacts",
+    ]
     english = ["Station Name", "Code", "Courier", "City", "Phone", "Opening Hours"]
     assert list(station.guess_mapping(english).values()) == [
         "name",
