@@ -30,6 +30,7 @@
         "views/logistics_transit_time_views.xml",
         "views/stock_picking_views.xml",
         "views/logistics_delivery_area_views.xml",
+        "views/logistics_station_views.xml",
         "views/logistics_delivery_round_views.xml",
         "views/logistics_id_document_type_views.xml",
         "views/logistics_receipt_views.xml",
@@ -62,6 +63,7 @@
         "data/res_users_data.xml",
     ],
     "demo": [
+        "demo/logistics_station_demo.xml",
         "demo/logistics_followup_demo.xml",
         "demo/logistics_waybill_demo.xml",
         "demo/helpdesk_ticket_demo.xml",

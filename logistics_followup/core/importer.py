@@ -61,6 +61,7 @@ __all__ = [
     "CellIssue",
     "ImportFileError",
     "Table",
+    "alias_index",
     "build_rows",
     "cell_text",
     "guess_mapping",
@@ -243,30 +244,39 @@ def text_key(text: object) -> str:
     return "".join(char for char in text if char.isalnum())
 
 
-def _alias_index() -> dict[str, str]:
+def alias_index(aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """``{text_key(alias): field}`` of a header alias table such as
+    :data:`HEADER_ALIASES`; an alias of two fields is a programming error."""
     index: dict[str, str] = {}
-    for field_name, aliases in HEADER_ALIASES.items():
-        for alias in aliases:
+    for field_name, names in aliases.items():
+        for alias in names:
             key = text_key(alias)
             if index.setdefault(key, field_name) != field_name:  # pragma: no cover
                 raise AssertionError(f"header alias {alias!r} of two fields")
     return index
 
 
-_ALIASES = _alias_index()
+_ALIASES = alias_index(HEADER_ALIASES)
 
 
-def guess_mapping(headers: Sequence[object]) -> dict[int, str]:
+def guess_mapping(
+    headers: Sequence[object], aliases: Mapping[str, str] | None = None
+) -> dict[int, str]:
     """Map column indexes to fields of :data:`ROW_FIELDS` from the headers.
 
     A header is recognised when its :func:`text_key` is the key of one of
     :data:`HEADER_ALIASES`; the first column recognised as a field wins, each
     field is used once, and unrecognised columns are left out.
+
+    :param aliases: another file's alias index (:func:`alias_index`), e.g.
+        the station directory's (``core.station``); default the tracking
+        events' one
     """
+    index_of = _ALIASES if aliases is None else aliases
     mapping: dict[int, str] = {}
     used: set[str] = set()
     for index, header in enumerate(headers):
-        field_name = _ALIASES.get(text_key(header))
+        field_name = index_of.get(text_key(header))
         if field_name and field_name not in used:
             mapping[index] = field_name
             used.add(field_name)
@@ -530,11 +540,16 @@ def _text_rows(
         yield line, _trimmed(cells), lost
 
 
-def _header_score(cells: Sequence[str]) -> int:
-    return len(guess_mapping(cells))
+def _header_score(cells: Sequence[str], aliases: Mapping[str, str] | None) -> int:
+    return len(guess_mapping(cells, aliases))
 
 
-def read_table(data: bytes, filename: str, limit: int | None = None) -> Table:
+def read_table(
+    data: bytes,
+    filename: str,
+    limit: int | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> Table:
     """Read the first sheet of an XLSX file or a CSV file as text.
 
     :param data: the file's content
@@ -543,6 +558,8 @@ def read_table(data: bytes, filename: str, limit: int | None = None) -> Table:
         ``.txt``; anything else (an ``.xls`` file too) is a ``format`` error
     :param limit: stop after this many non-blank data lines (a preview);
         ``None`` reads everything and enforces :data:`MAX_ROWS`
+    :param aliases: the alias index (:func:`alias_index`) the header line is
+        recognised with; default the tracking events' (:data:`HEADER_ALIASES`)
     :returns: a :class:`Table`, which unpacks as ``headers, rows``
     :raises ImportFileError: ``empty`` (no data line), ``format`` (not a
         CSV or XLSX file; ``extension``), ``binary`` (a ``.csv`` whose bytes
@@ -571,7 +588,7 @@ def read_table(data: bytes, filename: str, limit: int | None = None) -> Table:
 
     lines = _text_rows(raw_rows)
     try:
-        table = _table(lines, limit)
+        table = _table(lines, limit, aliases)
         return dataclasses.replace(table, encoding=encoding, encoding_note=note)
     finally:
         # a preview stops early: close the workbook now
@@ -580,7 +597,9 @@ def read_table(data: bytes, filename: str, limit: int | None = None) -> Table:
 
 
 def _table(
-    lines: Iterator[tuple[int, list[str], list[int]]], limit: int | None
+    lines: Iterator[tuple[int, list[str], list[int]]],
+    limit: int | None,
+    aliases: Mapping[str, str] | None = None,
 ) -> Table:
     # the header: the best of the first non-blank lines
     head: list[tuple[int, list[str], list[int]]] = []
@@ -591,7 +610,9 @@ def _table(
                 break
     if not head:
         raise ImportFileError("empty")
-    header_at = max(range(len(head)), key=lambda i: (_header_score(head[i][1]), -i))
+    header_at = max(
+        range(len(head)), key=lambda i: (_header_score(head[i][1], aliases), -i)
+    )
     header_line, headers, _lost = head[header_at]
     headers = [cell.strip() for cell in headers]
 
@@ -699,6 +720,7 @@ def _neutralised(text: str) -> str:
 def rejected_report_csv(
     lines: Iterable[tuple[int, Mapping[str, object], str]],
     labels: Mapping[str, str] | None = None,
+    fields: Sequence[str] = ROW_FIELDS,
 ) -> bytes:
     """The rejected lines as a CSV file for Excel: UTF-8 with a BOM.
 
@@ -706,14 +728,17 @@ def rejected_report_csv(
     :param labels: column titles by ``"line"``, ``"reason"`` and field name;
         default the names themselves (the field names are recognised headers:
         the corrected report imports again)
-    :returns: the file: columns line, the fields of :data:`ROW_FIELDS` present
-        in some row, reason; a cell that a spreadsheet would run as a formula
+    :param fields: the fields a row may have, in the order of the columns;
+        default those of a scan (:data:`ROW_FIELDS`), e.g. a station file's
+        (``core.station.FIELDS``)
+    :returns: the file: columns line, the fields of ``fields`` present in
+        some row, reason; a cell that a spreadsheet would run as a formula
         gets a leading ``'``
     """
     lines = list(lines)
     labels = dict(labels or {})
     present = {name for _line, row, _reason in lines for name in row}
-    names = [name for name in ROW_FIELDS if name in present]
+    names = [name for name in fields if name in present]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(

@@ -43,20 +43,25 @@ from datetime import date, timedelta
 
 from . import identity
 from .hanzi_variants import same_character
+from .tracking import ARRIVED_STATES
 
 __all__ = [
     "ACTION_FROM_STATES",
     "DEFAULT_DEADLINE_DAYS",
     "OPEN_STATES",
+    "PARCEL_AT_DESTINATION_STATES",
+    "PARCEL_STEPS",
     "REQUIREMENTS",
     "EnvelopeCheck",
     "ReceiptData",
     "Violation",
     "check_envelope",
+    "check_typed_id",
     "classify",
     "names_match",
     "normalize_name",
     "normalize_waybill_number",
+    "parcel_ready",
     "parse_numbers",
     "return_deadline",
     "validate_receipt",
@@ -87,6 +92,64 @@ ACTION_FROM_STATES = {
 
 ROLE_SIGNER = "signer"
 ROLE_DELEGATE = "delegate"
+
+
+# --------------------------------------------------------------------------
+# The parcel first (R-RC-7)
+# --------------------------------------------------------------------------
+#: Waybill states of a parcel at its delivering station or delivered
+#: (``core.tracking``: ``at_station`` plus :data:`~.tracking.ARRIVED_STATES`).
+PARCEL_AT_DESTINATION_STATES = ("at_station", *ARRIVED_STATES)
+
+#: The receipt state each step leads to, for the steps that need the parcel
+#: at its destination: a receipt is signed where the parcel is handed out,
+#: and it cannot come back (received) nor be handed over before that.
+PARCEL_STEPS = {"signed": "sign", "received": "receive", "handed_over": "hand_over"}
+
+
+def parcel_ready(state: str | None, arrived: bool = False) -> bool:
+    """R-RC-7: whether a receipt can be signed, received or handed over, its
+    parcel being in waybill ``state`` (``arrived``: the waybill has an
+    arrival date).
+
+    True at the delivering station, out for delivery or delivered
+    (:data:`PARCEL_AT_DESTINATION_STATES`), and for an ``exception`` after
+    the parcel arrived (a failed delivery: the consignee may still sign at
+    the station). False before (created, never scanned, picked up, in
+    transit), and when the parcel goes back or is lost (returning,
+    returned, lost), whatever the arrival date.
+    """
+    if state in PARCEL_AT_DESTINATION_STATES:
+        return True
+    return state == "exception" and bool(arrived)
+
+
+def _citizen_shaped(number: str) -> bool:
+    return (len(number) == 18 and number[:17].isdigit()) or (
+        len(number) == 15 and number.isdigit()
+    )
+
+
+def check_typed_id(
+    doc_type: str | None, number: str | None, today: date | None = None
+) -> identity.DocumentResult | None:
+    """R-RC-2: the check of an ID number as soon as it is typed (signing
+    checks it again, ``validate_receipt``).
+
+    With a document type: ``identity.validate_document``. Without one, a
+    number shaped like a citizen ID number (18 characters with 17 digits
+    first, or 15 digits) is checked as a resident ID card: the common case,
+    and a wrong check digit is caught before the type is chosen. ``None``
+    when nothing can be checked yet (no number; no type and another shape).
+    """
+    normalized = identity.normalize_number(number)
+    if not normalized:
+        return None
+    if not doc_type:
+        if not _citizen_shaped(normalized):
+            return None
+        doc_type = "resident_id"
+    return identity.validate_document(doc_type, number, today)
 
 
 # --------------------------------------------------------------------------

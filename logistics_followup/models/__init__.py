@@ -29,6 +29,7 @@ from . import logistics_report_run
 from . import logistics_dashboard
 from . import logistics_problem_detection
 from . import logistics_delivery_area
+from . import logistics_station
 from . import logistics_delivery_round
 from . import logistics_delivery_round_line
 from . import logistics_id_document_type

@@ -788,7 +788,9 @@ class HelpdeskTicket(models.Model):
     def _fill_from_waybill(self):
         """A ticket given a (new) waybill fills what the waybill knows: the
         customer, the R-WB-1 facts and the responsible station."""
-        for ticket in self.filtered("waybill_id"):
+        with_waybill = self.filtered("waybill_id")
+        matched = self.env["logistics.station"]._match_waybills(with_waybill.waybill_id)
+        for ticket in with_waybill:
             vals = {}
             if not ticket.partner_id:
                 vals.update(ticket.waybill_id._ticket_customer_vals())
@@ -797,7 +799,9 @@ class HelpdeskTicket(models.Model):
                     vals[name] = value
             vals.update(
                 ticket.waybill_id._ticket_responsible_vals(
-                    ticket.responsible_courier_id, ticket.responsible_station_id
+                    ticket.responsible_courier_id,
+                    ticket.responsible_station_id,
+                    matched,
                 )
             )
             if vals:
@@ -852,6 +856,7 @@ class HelpdeskTicket(models.Model):
             {v["waybill_id"] for v in vals_list if v.get("waybill_id")}
         )
         by_id = {w.id: w for w in waybills.sudo()}
+        matched = self.env["logistics.station"]._match_waybills(waybills)
         for vals in vals_list:
             waybill = by_id.get(vals.get("waybill_id"))
             if not waybill:
@@ -868,6 +873,7 @@ class HelpdeskTicket(models.Model):
                 waybill._ticket_responsible_vals(
                     vals.get("responsible_courier_id"),
                     vals.get("responsible_station_id"),
+                    matched,
                 )
             )
 

@@ -413,6 +413,51 @@ class LogisticsReceipt(models.Model):
             )
 
     # ------------------------------------------------------------
+    # ONCHANGE: ID numbers checked as they are typed (R-RC-2)
+    # ------------------------------------------------------------
+
+    @api.onchange("signer_id_number_entry", "signer_id_type_id")
+    def _onchange_signer_id_number_entry(self):
+        return self._id_number_warning(
+            self.signer_id_type_id, self.signer_id_number_entry, "signer"
+        )
+
+    @api.onchange("delegate_id_number_entry", "delegate_id_type_id")
+    def _onchange_delegate_id_number_entry(self):
+        return self._id_number_warning(
+            self.delegate_id_type_id, self.delegate_id_number_entry, "delegate"
+        )
+
+    def _id_number_warning(self, doc_type, number, role):
+        """The warning of an ID number that fails its check
+        (``core.receipt.check_typed_id``: the check digit of a resident ID,
+        the format of the other documents); signing checks it again."""
+        result = receipt_core.check_typed_id(
+            doc_type.code, number, fields.Date.context_today(self)
+        )
+        if result is None or result.valid:
+            return None
+        reason = self._identity_reasons().get(result.code, result.code)
+        if role == "delegate":
+            message = self.env._(
+                "The delegate's ID number %(number)s is not valid: %(reason)s",
+                number=masking.mask_id_number(result.normalized),
+                reason=reason,
+            )
+        else:
+            message = self.env._(
+                "The ID number %(number)s is not valid: %(reason)s",
+                number=masking.mask_id_number(result.normalized),
+                reason=reason,
+            )
+        return {
+            "warning": {
+                "title": self.env._("Check the ID number"),
+                "message": message,
+            }
+        }
+
+    # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
 
@@ -458,6 +503,11 @@ class LogisticsReceipt(models.Model):
         if "state" not in vals:
             return super().write(vals)
         vals = dict(vals)
+        step = receipt_core.PARCEL_STEPS.get(vals["state"])
+        if step:
+            self.filtered(lambda r: r.state != vals["state"])._check_parcel_arrived(
+                step
+            )
         if vals["state"] not in receipt_core.OPEN_STATES:
             vals["is_overdue"] = False
         before = {r.id: (r.state, r.location) for r in self}
@@ -484,8 +534,10 @@ class LogisticsReceipt(models.Model):
     # ------------------------------------------------------------
 
     def action_sign(self):
-        """Signed at the destination (R-RC-2..R-RC-5 checked)."""
+        """Signed at the destination (R-RC-2..R-RC-5 checked), once the
+        parcel is there (R-RC-7)."""
         self._check_state(receipt_core.ACTION_FROM_STATES["sign"])
+        self._check_parcel_arrived("sign")
         self._raise_violations()
         for receipt in self:
             receipt.write(
@@ -506,7 +558,7 @@ class LogisticsReceipt(models.Model):
             if not reason:
                 raise UserError(
                     self.env._(
-                        "Receipt %(receipt)s: write why it goes back for re-signing.",
+                        "%(receipt)s: write why it goes back for re-signing.",
                         receipt=receipt.display_name,
                     )
                 )
@@ -538,7 +590,7 @@ class LogisticsReceipt(models.Model):
             if not receipt.handed_over_to:
                 raise UserError(
                     self.env._(
-                        "Receipt %(receipt)s: enter who receives it.",
+                        "%(receipt)s: enter who receives it.",
                         receipt=receipt.display_name,
                     )
                 )
@@ -604,13 +656,67 @@ class LogisticsReceipt(models.Model):
     # VALIDATION (core.receipt)
     # ------------------------------------------------------------
 
+    def _check_parcel_arrived(self, step):
+        """R-RC-7: a receipt is signed (then received at the origin, then
+        handed over) only once its parcel has arrived at its delivering
+        station or been delivered (``core.receipt.parcel_ready``); the error
+        names every receipt refused and its parcel's state."""
+        labels = dict(
+            self.env["logistics.waybill"]
+            ._fields["state"]
+            ._description_selection(self.env)
+        )
+        problems = []
+        for receipt in self:
+            waybill = receipt.sudo().waybill_id
+            if receipt_core.parcel_ready(waybill.state, bool(waybill.arrival_date)):
+                continue
+            values = {
+                "receipt": receipt.display_name,
+                "state": labels.get(waybill.state, waybill.state or "-"),
+            }
+            if step == "receive":
+                problems.append(
+                    self.env._(
+                        "%(receipt)s cannot be received yet: its parcel is %(state)s.",
+                        **values,
+                    )
+                )
+            elif step == "hand_over":
+                problems.append(
+                    self.env._(
+                        "%(receipt)s cannot be handed over yet: its parcel is "
+                        "%(state)s.",
+                        **values,
+                    )
+                )
+            else:
+                problems.append(
+                    self.env._(
+                        "%(receipt)s cannot be signed yet: its parcel is %(state)s.",
+                        **values,
+                    )
+                )
+        if problems:
+            raise UserError(
+                "\n".join(
+                    [
+                        *problems,
+                        self.env._(
+                            "A receipt is signed once its parcel has arrived at the "
+                            "delivering station or been delivered."
+                        ),
+                    ]
+                )
+            )
+
     def _check_state(self, allowed):
         labels = dict(self._fields["state"]._description_selection(self.env))
         for receipt in self:
             if receipt.state not in allowed:
                 raise UserError(
                     self.env._(
-                        "Receipt %(receipt)s is %(state)s: this step needs it to be "
+                        "%(receipt)s is %(state)s: this step needs it to be "
                         "%(allowed)s.",
                         receipt=receipt.display_name,
                         state=labels[receipt.state],
@@ -669,7 +775,7 @@ class LogisticsReceipt(models.Model):
             if messages:
                 problems.append(
                     self.env._(
-                        "Receipt %(receipt)s:\n%(problems)s",
+                        "%(receipt)s:\n%(problems)s",
                         receipt=receipt.display_name,
                         problems="\n".join(f"- {m}" for m in messages),
                     )

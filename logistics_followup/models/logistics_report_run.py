@@ -394,6 +394,28 @@ class LogisticsReportRun(models.Model):
             due,
             "destination_station",
         )
+        # no "empty month": receipts whose parcel has not arrived have no due
+        # date yet; they are left out with their count
+        waiting = self._counts(
+            model,
+            [
+                Domain.AND(
+                    [
+                        [("company_id", "=", self.company_id.id)],
+                        [("due_date", "=", False)],
+                        [("receipt_id.create_date", "<", current["utc"][1])],
+                    ]
+                )
+            ],
+        )[0]
+        if waiting:
+            figures["notes"].append(
+                self.env._(
+                    "Receipts not due yet, not counted until their parcel "
+                    "arrives: %(count)s",
+                    count=waiting,
+                )
+            )
 
     def _figures_monthly_operations(self, figures, current, previous):
         """R-RP-1 / R-RP-3: shipments, problems, complaints, the ratio per

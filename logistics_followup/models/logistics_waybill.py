@@ -991,19 +991,25 @@ class LogisticsWaybill(models.Model):
             "partner_email": partner.email,
         }
 
-    def _ticket_responsible_vals(self, courier=None, station=None):
+    def _ticket_responsible_vals(self, courier=None, station=None, matched=None):
         """R-PP-2: a ticket on a waybill for delivery by us routes to the
         courier and station of the receiver's delivery area (片区), unless
-        someone is already responsible."""
+        someone is already responsible. R-PP-11: else the station of the
+        directory the waybill names (delivering station, else last scan
+        place), given in ``matched`` (``logistics.station._match_waybills``
+        of the batch)."""
         self.ensure_one()
         area = self.delivery_area_id
-        if not area or self.direction != "inbound":
-            return {}
         vals = {}
-        if not courier and area.courier_partner_id:
-            vals["responsible_courier_id"] = area.courier_partner_id.id
-        if not station and area.station_partner_id:
-            vals["responsible_station_id"] = area.station_partner_id.id
+        if area and self.direction == "inbound":
+            if not courier and area.courier_partner_id:
+                vals["responsible_courier_id"] = area.courier_partner_id.id
+            if not station and area.station_partner_id:
+                vals["responsible_station_id"] = area.station_partner_id.id
+        if not station and "responsible_station_id" not in vals:
+            directory_station = (matched or {}).get(self.id)
+            if directory_station:
+                vals["responsible_station_id"] = directory_station.partner_id.id
         return vals
 
     def _chase_kind(self):

@@ -1,6 +1,7 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import consteq
 from odoo.tools.misc import hmac
 
@@ -60,6 +61,13 @@ class ResPartner(models.Model):
         help="Used in the opening line of replies: 尊敬的张先生 / Dear Mr Zhang "
         "San. Empty: the full name (张三 您好 / Dear Zhang San).",
     )
+    # R-PP-11: a partner that is a station of the directory
+    logistics_station_ids = fields.One2many(
+        comodel_name="logistics.station",
+        inverse_name="partner_id",
+        string="Stations",
+        groups="base.group_user",
+    )
 
     def _compute_logistics_revisit_count(self):
         counts = count_by(self, "logistics.revisit", "partner_id")
@@ -87,6 +95,31 @@ class ResPartner(models.Model):
         if vals.get("logistics_customer"):
             self.filtered(lambda p: not p.logistics_agent_id)._logistics_assign_agents()
         return res
+
+    @api.model
+    @api.readonly
+    def name_search(self, name="", domain=None, operator="ilike", limit=100):
+        """With ``logistics_preferred_partner_ids`` in the context (the chase
+        wizard: the station and its contact people), the matching preferred
+        partners come first, then the others: any partner can still be
+        chosen."""
+        preferred = self.env.context.get("logistics_preferred_partner_ids")
+        ids = [i for i in preferred or () if isinstance(i, int)]
+        if not ids:
+            return super().name_search(name, domain, operator, limit)
+        domain = Domain(domain or Domain.TRUE)
+        first = super().name_search(
+            name, domain & Domain("id", "in", ids), operator, limit
+        )
+        if limit and len(first) >= limit:
+            return first[:limit]
+        rest = super().name_search(
+            name,
+            domain & Domain("id", "not in", ids),
+            operator,
+            limit - len(first) if limit else limit,
+        )
+        return first + rest
 
     def _logistics_agent_pool(self, company):
         Revisit = self.env["logistics.revisit"].sudo()

@@ -26,6 +26,12 @@ class LogisticsReceiptReport(models.Model):
     destination_station = fields.Char(readonly=True)
     state = fields.Selection(selection=RECEIPT_STATE_SELECTION, readonly=True)
     due_date = fields.Date(readonly=True)
+    due_month = fields.Char(
+        readonly=True,
+        help="The month the receipt is due back (YYYY-MM); receipts whose "
+        "parcel has not arrived yet have no due date and are counted together "
+        "under their own heading.",
+    )
     received_date = fields.Date(readonly=True)
     classification = fields.Selection(
         selection=[
@@ -42,11 +48,18 @@ class LogisticsReceiptReport(models.Model):
 
     @property
     def _table_query(self):
+        """The receipts, each with its due month; those without a due date
+        (the parcel has not arrived: R-RC-8 counts from the arrival) under a
+        named heading in the reader's language instead of an empty month.
+        The heading sorts after the months (letters after digits)."""
         return SQL(
             """
             SELECT r.id AS id, r.id AS receipt_id, r.waybill_id, r.company_id,
                    r.user_id, w.courier_id, w.destination_station, r.state,
-                   r.due_date, (r.received_date AT TIME ZONE 'UTC')::date
+                   r.due_date,
+                   COALESCE(to_char(r.due_date, 'YYYY-MM'), %(no_due_date)s)
+                   AS due_month,
+                   (r.received_date AT TIME ZONE 'UTC')::date
                    AS received_date,
                    CASE
                      WHEN r.state = 'missing' THEN 'missing'
@@ -64,5 +77,6 @@ class LogisticsReceiptReport(models.Model):
                    1 AS receipt_count
               FROM logistics_receipt r
               JOIN logistics_waybill w ON w.id = r.waybill_id
-            """
+            """,
+            no_due_date=self.env._("Not due yet (parcel not arrived)"),
         )

@@ -15,6 +15,7 @@ from . import test_problem_detection
 from . import test_escalation
 from . import test_delivery_round
 from . import test_delivery_area
+from . import test_station
 from . import test_receipt
 from . import test_receipt_envelope
 from . import test_web_client

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import config, mute_logger
 
 from .common import LogisticsCommon
@@ -28,9 +28,11 @@ class ReceiptCommon(LogisticsCommon):
         cls._seq = 0
 
     @classmethod
-    def make_waybill(cls, receiver="杨民敬", **vals):
+    def make_waybill(cls, receiver="杨民敬", arrived=True, **vals):
+        """A waybill requiring a receipt; ``arrived``: its parcel delivered
+        (R-RC-7: a receipt is signed once its parcel has arrived)."""
         cls._seq += 1
-        return cls.env["logistics.waybill"].create(
+        waybill = cls.env["logistics.waybill"].create(
             dict(
                 {
                     "number": f"SF{7000000000000 + cls._seq}",
@@ -43,10 +45,17 @@ class ReceiptCommon(LogisticsCommon):
                 **vals,
             )
         )
+        if arrived:
+            LogisticsCommon.set_tracking(cls, waybill, state="delivered")
+        return waybill
 
     @classmethod
-    def make_receipt(cls, receiver="杨民敬", requirement="signature", **vals):
-        waybill = cls.make_waybill(receiver, receipt_requirement=requirement)
+    def make_receipt(
+        cls, receiver="杨民敬", requirement="signature", arrived=True, **vals
+    ):
+        waybill = cls.make_waybill(
+            receiver, arrived=arrived, receipt_requirement=requirement
+        )
         receipt = waybill.receipt_ids
         if vals:
             receipt.write(vals)
@@ -551,3 +560,187 @@ class TestReceiptPrivacy(ReceiptCommon):
         self.assertEqual(masked, "110105********002X")
         self.assertTrue(receipt.id_erased_date)
         self.assertTrue(self.raw(kept)[0])
+
+
+@tagged("post_install", "-at_install")
+class TestReceiptFollowsParcel(ReceiptCommon):
+    """R-RC-7: a receipt is signed where its parcel is handed out, so not
+    before the parcel has arrived at its delivering station or been
+    delivered; R-RC-2: a wrong ID check digit is reported as it is typed;
+    messages name the receipt once; the monthly summary has no empty
+    month (R-RC-9)."""
+
+    def test_cannot_sign_a_parcel_in_transit(self):
+        receipt = self.make_receipt(signer_name="杨民敬", arrived=False)
+        self.assertEqual(receipt.waybill_id.state, "created")
+        with self.assertRaises(UserError) as error:
+            receipt.with_user(self.clerk).action_sign()
+        message = str(error.exception)
+        self.assertIn(f"Receipt {receipt.waybill_number} cannot be signed", message)
+        self.assertIn("Created", message)
+        self.assertEqual(receipt.state, "required")
+        self.set_tracking(receipt.waybill_id, state="in_transit")
+        with self.assertRaises(UserError) as error:
+            receipt.action_sign()
+        self.assertIn("In Transit", str(error.exception))
+        # arrived at the delivering station: it can be signed there
+        self.set_tracking(receipt.waybill_id, state="at_station")
+        receipt.with_user(self.clerk).action_sign()
+        self.assertEqual(receipt.state, "signed")
+
+    def test_failed_delivery_at_the_station_can_be_signed(self):
+        receipt = self.make_receipt(signer_name="杨民敬", arrived=False)
+        self.set_tracking(receipt.waybill_id, state="exception")
+        with self.assertRaises(UserError):
+            receipt.action_sign()
+        self.set_tracking(
+            receipt.waybill_id, state="exception", arrival_date=datetime(2026, 11, 20)
+        )
+        receipt.action_sign()
+        self.assertEqual(receipt.state, "signed")
+
+    def test_returned_parcel_blocks_every_step(self):
+        receipt = self.make_receipt(signer_name="杨民敬")
+        receipt.action_sign()
+        self.set_tracking(
+            receipt.waybill_id, state="returned", arrival_date=datetime(2026, 11, 20)
+        )
+        envelope = self.env["logistics.receipt.envelope"].create(
+            {"line_ids": [(0, 0, {"receipt_id": receipt.id})]}
+        )
+        envelope.action_send()
+        envelope.action_receive()
+        envelope.found_numbers = receipt.waybill_number
+        with self.assertRaises(UserError) as error:
+            envelope.action_check()
+        self.assertIn("cannot be received yet", str(error.exception))
+        self.assertIn("Returned", str(error.exception))
+        self.assertEqual(receipt.state, "sent")
+        receipt.action_mark_missing()
+        with self.assertRaises(UserError):
+            receipt.action_found()
+        # a direct write cannot skip the rule either
+        with self.assertRaises(UserError):
+            receipt.write({"state": "handed_over"})
+        self.set_tracking(receipt.waybill_id, state="delivered")
+        receipt.action_found()
+        receipt.action_verify()
+        receipt.handed_over_to = "Sales"
+        self.set_tracking(receipt.waybill_id, state="lost")
+        with self.assertRaises(UserError) as error:
+            receipt.action_hand_over()
+        self.assertIn("cannot be handed over yet", str(error.exception))
+        self.set_tracking(receipt.waybill_id, state="delivered")
+        receipt.action_hand_over()
+        self.assertEqual(receipt.state, "handed_over")
+
+    def test_batch_error_names_each_receipt(self):
+        first = self.make_receipt("张伟", signer_name="张伟", arrived=False)
+        second = self.make_receipt("王芳", signer_name="王芳", arrived=False)
+        ready = self.make_receipt("李娜", signer_name="李娜")
+        with self.assertRaises(UserError) as error:
+            (first | second | ready).action_sign()
+        message = str(error.exception)
+        self.assertIn(first.waybill_number, message)
+        self.assertIn(second.waybill_number, message)
+        self.assertNotIn(ready.waybill_number, message)
+        self.assertEqual(ready.state, "required", "all or nothing")
+
+    def test_id_number_checked_as_typed(self):
+        receipt = self.make_receipt(requirement="signature_id", signer_name="杨民敬")
+        with self.key():
+            result = receipt.with_user(self.clerk)._id_number_warning(
+                self.resident_id, BAD_CHECK_ID, "signer"
+            )
+            self.assertEqual(result["warning"]["title"], "Check the ID number")
+            message = result["warning"]["message"]
+            self.assertIn("the check digit does not match", message)
+            self.assertNotIn(BAD_CHECK_ID, message, "shown masked")
+            self.assertIsNone(
+                receipt._id_number_warning(self.resident_id, VALID_ID, "signer")
+            )
+            # no type chosen yet: a resident ID number is checked all the same
+            self.assertTrue(
+                receipt._id_number_warning(self.Doc, BAD_CHECK_ID, "delegate")
+            )
+            self.assertIsNone(receipt._id_number_warning(self.Doc, "", "signer"))
+            # in the form, as the clerk types it
+            form = Form(receipt.with_user(self.clerk))
+            form.signer_id_type_id = self.resident_id
+            with self.assertLogs("odoo.tests.form", level="WARNING") as logs:
+                form.signer_id_number_entry = BAD_CHECK_ID
+            self.assertIn("check digit", "\n".join(logs.output))
+            form.save()
+            # the check at signing is kept
+            with self.assertRaises(ValidationError):
+                receipt.action_sign()
+
+    def test_messages_name_the_receipt_once(self):
+        receipt = self.make_receipt(signer_name="杨民敬")
+        number = receipt.waybill_number
+        self.assertEqual(receipt.display_name, f"Receipt {number}")
+        messages = []
+        with self.assertRaises(UserError) as error:
+            receipt.action_verify()
+        messages.append(str(error.exception))
+        receipt.action_sign()
+        with self.assertRaises(UserError) as error:
+            receipt.action_reject()
+        messages.append(str(error.exception))
+        other = self.make_receipt("王芳", signer_name="张三")
+        with self.assertRaises(ValidationError) as error:
+            other.action_sign()
+        messages.append(str(error.exception))
+        late = self.make_receipt(signer_name="杨民敬", arrived=False)
+        with self.assertRaises(UserError) as error:
+            late.action_sign()
+        messages.append(str(error.exception))
+        for message in messages:
+            self.assertNotIn("Receipt Receipt", message)
+            self.assertIn("Receipt ", message)
+        receipt.reject_reason = "Smudged"
+        receipt.action_reject()
+        chatter = "\n".join(receipt.message_ids.mapped("body"))
+        self.assertNotIn("Receipt Receipt", chatter)
+
+    def test_monthly_summary_has_no_empty_month(self):
+        """Receipts whose parcel has not arrived have no due date: counted
+        under their own heading in the analysis, left out of the PDF's
+        figures with their count in a note."""
+        due = self.make_receipt(signer_name="杨民敬")
+        waiting = self.make_receipt("王芳", arrived=False)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE logistics_receipt SET due_date = '2026-12-10' WHERE id = %s",
+            [due.id],
+        )
+        self.env.invalidate_all()
+        Report = self.env["logistics.receipt.report"].with_user(self.supervisor)
+        groups = dict(
+            Report._read_group(
+                [("receipt_id", "in", (due | waiting).ids)],
+                ["due_month"],
+                ["receipt_count:sum"],
+            )
+        )
+        self.assertEqual(groups, {"2026-12": 1, "Not due yet (parcel not arrived)": 1})
+        self.assertNotIn(False, groups)
+        self.assertNotIn(None, groups)
+        # the heading follows the reader's language
+        self.env["res.lang"]._activate_lang("zh_CN")
+        zh = Report.with_context(lang="zh_CN")._read_group(
+            [("receipt_id", "=", waiting.id)], ["due_month"], ["__count"]
+        )
+        self.assertTrue(zh[0][0])
+        run = self.env["logistics.report.run"].create(
+            {
+                "report": "monthly_receipt",
+                "period_start": date(2026, 12, 1),
+                "period_end": date(2027, 1, 1),
+            }
+        )
+        figures = run._report_figures()
+        metrics = {m["label"]: m["current"] for m in figures["metrics"]}
+        self.assertEqual(metrics["Receipts due"], 1)
+        notes = "\n".join(figures["notes"])
+        self.assertIn("not counted until their parcel arrives: 1", notes)

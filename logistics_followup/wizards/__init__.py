@@ -5,3 +5,4 @@ from . import logistics_tracking_import
 from . import logistics_escalation_wizard
 from . import logistics_ticket_merge_wizard
 from . import logistics_waybill_track
+from . import logistics_station_import

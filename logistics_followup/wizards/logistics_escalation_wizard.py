@@ -28,6 +28,13 @@ class LogisticsEscalationWizard(models.TransientModel):
     current_partner_id = fields.Many2one(
         "res.partner", compute="_compute_current_partner_id"
     )
+    station_contact_ids = fields.Many2many(
+        "res.partner",
+        string="Station Contacts",
+        compute="_compute_station_contact_ids",
+        help="The station and its contact people, proposed first; any other "
+        "contact can still be chosen.",
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Contact",
@@ -54,12 +61,33 @@ class LogisticsEscalationWizard(models.TransientModel):
                 else ticket.responsible_courier_id
             )
 
-    @api.depends("current_partner_id", "kind")
+    @api.depends("ticket_id", "role", "current_partner_id")
+    def _compute_station_contact_ids(self):
+        """R-PP-11: the station to chase and its people. The ticket's
+        responsible station (or the station of the contact person chased),
+        else the station its waybill names (delivering station, else last
+        scan place)."""
+        Partner = self.env["res.partner"]
+        for wizard in self:
+            station = Partner
+            if wizard.role == "station":
+                station = wizard.current_partner_id.commercial_partner_id
+                waybill = wizard.ticket_id.waybill_id
+                if not station and waybill:
+                    matched = self.env["logistics.station"]._match_waybills(waybill)
+                    if waybill.id in matched:
+                        station = Partner.browse(matched[waybill.id].partner_id.id)
+            wizard.station_contact_ids = station | station.child_ids
+
+    @api.depends("current_partner_id", "kind", "station_contact_ids")
     def _compute_partner_id(self):
         for wizard in self:
-            wizard.partner_id = (
-                wizard.current_partner_id if wizard.kind == "chase" else False
-            )
+            if wizard.kind != "chase":
+                wizard.partner_id = False
+            else:
+                wizard.partner_id = (
+                    wizard.current_partner_id or wizard.station_contact_ids[:1]
+                )
 
     def action_confirm(self):
         self.ensure_one()
@@ -93,6 +121,11 @@ class LogisticsEscalationWizard(models.TransientModel):
                 else "responsible_courier_id"
             )
             ticket.write({field: self.partner_id.id})
+        elif self.role == "station" and not ticket.responsible_station_id:
+            # the first chase of a station makes it the responsible one
+            ticket.write(
+                {"responsible_station_id": self.partner_id.commercial_partner_id.id}
+            )
         now = fields.Datetime.now()
         escalation = self.env["logistics.escalation"].create(
             {

@@ -324,3 +324,92 @@ def test_lifecycle_actions():
     assert not any(
         "handed_over" in states for states in receipt.ACTION_FROM_STATES.values()
     )
+
+
+# --------------------------------------------------- the parcel first (R-RC-7)
+
+
+@pytest.mark.parametrize(
+    ("state", "arrived", "ready"),
+    [
+        ("created", False, False),  # never scanned
+        ("picked_up", False, False),
+        ("in_transit", False, False),
+        ("in_transit", True, False),  # a split shipment's next batch travels
+        ("at_station", False, True),
+        ("out_for_delivery", False, True),
+        ("delivered", False, True),
+        ("delivered", True, True),
+        ("exception", False, False),  # stuck on the way
+        ("exception", True, True),  # failed delivery at the station
+        ("returning", True, False),
+        ("returned", True, False),
+        ("lost", True, False),
+        (None, False, False),
+    ],
+)
+def test_parcel_ready(state, arrived, ready):
+    assert receipt.parcel_ready(state, arrived) is ready
+
+
+def test_parcel_ready_reuses_the_tracking_states():
+    from logistics_followup.core import tracking, transit  # noqa: PLC0415
+
+    assert set(tracking.ARRIVED_STATES) <= set(receipt.PARCEL_AT_DESTINATION_STATES)
+    assert set(receipt.PARCEL_AT_DESTINATION_STATES) <= set(tracking.STATES)
+    # a parcel that is back or lost never has its receipt signed
+    for state in transit.FINAL_STATES:
+        assert receipt.parcel_ready(state, True) is (state == "delivered")
+    assert set(receipt.PARCEL_STEPS.values()) == {"sign", "receive", "hand_over"}
+
+
+@given(st.sampled_from(("created", "picked_up", "in_transit")), st.booleans())
+def test_no_receipt_step_before_the_station(state, arrived):
+    """Whatever the arrival date says, a parcel still travelling blocks."""
+    assert not receipt.parcel_ready(state, arrived)
+
+
+# --------------------------------------------- ID numbers as typed (R-RC-2)
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "number", "code"),
+    [
+        ("resident_id", VALID_ID, None),
+        ("resident_id", BAD_CHECK_ID, "check_digit"),
+        ("resident_id", "11010519491231002", "format"),
+        (None, VALID_ID, None),  # no type yet: checked as a resident ID
+        (None, BAD_CHECK_ID, "check_digit"),
+        (None, " 110105 19491231 002x ", None),  # spaces, lower-case x
+        (None, "110105491231002", "legacy_15"),
+        ("passport", "E12345678", None),
+        ("passport", "123", "format"),
+    ],
+)
+def test_check_typed_id(doc_type, number, code):
+    result = receipt.check_typed_id(doc_type, number, TODAY)
+    assert result is not None
+    assert result.code == code
+    assert result.valid is (code is None)
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "number"),
+    [("resident_id", ""), (None, None), (None, "E12345678"), (None, "12345")],
+)
+def test_check_typed_id_nothing_to_check(doc_type, number):
+    assert receipt.check_typed_id(doc_type, number, TODAY) is None
+
+
+def test_check_typed_id_agrees_with_signing():
+    """The warning while typing and the check at signing are one rule."""
+    for number in (VALID_ID, BAD_CHECK_ID):
+        typed = receipt.check_typed_id("resident_id", number, TODAY)
+        data = replace(
+            PERSON,
+            requirement=receipt.REQ_SIGNATURE_ID,
+            signer_id_type="resident_id",
+            signer_id_number=number,
+        )
+        at_signing = "id_number_invalid" in codes(data)
+        assert typed.valid is not at_signing
