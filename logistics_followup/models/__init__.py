@@ -40,3 +40,4 @@ from . import logistics_tracking_lookup
 from . import helpdesk_ticket_team
 from . import logistics_revisit
 from . import logistics_revisit_rule
+from . import ir_module_module

@@ -41,6 +41,6 @@ class LogisticsReceiptMove(models.Model):
     )
     state_from = fields.Selection(selection=STATE_SELECTION, readonly=True)
     state_to = fields.Selection(selection=STATE_SELECTION, readonly=True, required=True)
-    location_from = fields.Char(string="From", readonly=True)
-    location_to = fields.Char(string="To", readonly=True)
+    location_from = fields.Char(string="Moved From", readonly=True)
+    location_to = fields.Char(string="Moved To", readonly=True)
     note = fields.Text(readonly=True)
