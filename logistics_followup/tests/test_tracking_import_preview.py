@@ -112,10 +112,7 @@ class TestTrackingImportPreview(LogisticsCommon):
         rejected = wizard.preview_rejected
         self.assertIn("SF3299150988270", rejected)
         self.assertIn(self.Event._rejection_reason("status_missing", {}), rejected)
-        self.assertIn(
-            self.Event._rejection_reason("courier_unknown", {"courier": "某某快递"}),
-            rejected,
-        )
+        self.assertIn("Unknown courier 某某快递", rejected)
         self.assertNotIn("SF3299150988269", rejected)
         # the preview state still shows the first rows
         self.assertIn("深圳宝安", wizard.with_context(bin_size=True).preview)

@@ -298,8 +298,22 @@ class LogisticsTrackingImport(models.TransientModel):
                     value=issue.value,
                     column=headers.get(issue.column) or issue.column + 1,
                 )
-        sent = [(line, row) for line, row in lines if line not in lost]
+        # a courier text that names no courier: say so in the user's words
+        # (ingest would only see an invalid code)
         couriers = self._courier_index()
+        for line, row in lines:
+            courier = row.get("courier")
+            if (
+                courier
+                and line not in lost
+                and not importer.match_courier(courier, couriers)
+            ):
+                lost[line] = self.env._(
+                    "Unknown courier %(courier)s: add this name to the courier's "
+                    "Other Names.",
+                    courier=courier,
+                )
+        sent = [(line, row) for line, row in lines if line not in lost]
         return {
             "mapping": mapping,
             "headers": headers,
