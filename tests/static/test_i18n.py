@@ -295,3 +295,73 @@ def test_helpdesk_mgmt_catalogue_is_loaded_for_helpdesk_mgmt():
     assert '"helpdesk_mgmt": "i18n_helpdesk_mgmt"' in source
     # Odoo's reader merges a template named after the folder's addon: none here
     assert not (HELPDESK / "logistics_followup.pot").exists()
+
+
+def _user_facing_python_strings(path):
+    """String constants of ``_()`` / ``_lt()`` / ``env._()`` calls, of the
+    ``string=`` / ``help=`` keywords and of selection pairs."""
+    import ast  # noqa: PLC0415
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if name in ("_", "_lt") and node.args:
+                yield from _constants(node.args[0])
+            for keyword in node.keywords:
+                if keyword.arg in ("string", "help", "selection"):
+                    yield from _constants(keyword.value)
+        elif isinstance(node, ast.Assign) and any(
+            getattr(target, "id", "").endswith("SELECTION") for target in node.targets
+        ):
+            yield from _constants(node.value)
+
+
+def _constants(node):
+    import ast  # noqa: PLC0415
+
+    for child in ast.walk(node):
+        if isinstance(child, ast.Constant) and isinstance(child.value, str):
+            yield child.value
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in ADDON.rglob("*.py") if "tests" not in p.parts),
+    ids=lambda p: p.relative_to(ADDON).as_posix(),
+)
+def test_no_rule_id_in_python_labels_and_messages(path):
+    found = [text for text in _user_facing_python_strings(path) if RULE_ID.search(text)]
+    assert not found, found[:3]
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        p
+        for p in ADDON.rglob("*.xml")
+        if "static" not in p.parts and "tests" not in p.parts
+    ),
+    ids=lambda p: p.relative_to(ADDON).as_posix(),
+)
+def test_no_rule_id_in_xml_text(path):
+    """View text, attributes shown to users, data names, mail templates;
+    comments and the problem types' ``rule_ref`` (a reference for
+    maintainers, shown in developer mode only) are left alone."""
+    from lxml import etree  # noqa: PLC0415
+
+    tree = etree.parse(str(path))
+    found = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments, processing instructions
+        if element.tag == "field" and element.get("name") == "rule_ref":
+            continue
+        texts = [element.text or "", element.tail or ""]
+        texts += [
+            element.get(attribute) or ""
+            for attribute in ("string", "help", "placeholder", "title", "name")
+            if element.tag != "field" or attribute != "name"
+        ]
+        found += [text.strip() for text in texts if RULE_ID.search(text)]
+    assert not found, found[:3]
