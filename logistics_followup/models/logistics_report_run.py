@@ -32,7 +32,7 @@ REPORT_PERIOD = {
 MAX_ATTEMPTS = 5
 STATE_SELECTION = [
     ("pending", "To Send"),
-    ("sent", "Sent"),
+    ("sent", "Mailed"),
     ("failed", "Failed"),
 ]
 

@@ -227,3 +227,22 @@ class TestChineseDesk(HttpCase):
                 "waybill": ["快遞公司", "物流軌跡", "寄件人與收件人"],
             },
         )
+
+    def test_portal_ticket_list_labels(self):
+        """helpdesk_mgmt's portal ticket list sorts and searches in the
+        customer's language (its code terms, named by the addon)."""
+        customer = new_test_user(
+            self.env, "lf_desk_portal_tw", groups="base.group_portal", lang="zh_TW"
+        )
+        self.env["helpdesk.ticket"].create(
+            {
+                "name": "查詢包裹",
+                "description": "<p>包裹在哪裡</p>",
+                "partner_id": customer.partner_id.id,
+            }
+        )
+        self.authenticate(customer.login, customer.login)
+        page = self.url_open("/my/tickets").text
+        for label in ("最新", "標題", "按標題搜尋", "查詢包裹"):
+            self.assertIn(label, page)
+        self.assertNotIn("Search in Title", page)
