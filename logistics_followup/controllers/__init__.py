@@ -3,3 +3,4 @@
 from . import main
 from . import portal
 from . import notification
+from . import helpdesk_portal

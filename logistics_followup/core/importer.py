@@ -59,14 +59,19 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_ROWS",
     "CellIssue",
+    "Decoded",
     "ImportFileError",
     "Table",
     "alias_index",
     "build_rows",
     "cell_text",
+    "courier_index",
+    "decode",
     "guess_mapping",
+    "match_courier",
     "read_table",
     "rejected_report_csv",
+    "split_aliases",
     "text_key",
 ]
 
@@ -216,8 +221,8 @@ class Table:
     rows: list[list[str]]
     first_line: int = 2
     issues: tuple[CellIssue, ...] = field(default=())
-    #: the encoding a CSV was read in ("" for XLSX) and, when it is a guess,
-    #: one of :data:`ENCODING_NOTES`
+    #: the encoding a CSV was read in (:attr:`Decoded.encoding`; "" for
+    #: XLSX) and, when it is a guess, one of :data:`ENCODING_NOTES`
     encoding: str = ""
     encoding_note: str | None = None
 
@@ -414,29 +419,52 @@ def _looks_binary(data: bytes) -> bool:
     return controls * 100 > len(sample)
 
 
-def _decode(data: bytes) -> tuple[str, str, str | None]:
-    """``(text, encoding, note)`` of a CSV file's bytes (note: one of
-    :data:`ENCODING_NOTES` or ``None``). UTF-16 with a byte order mark;
-    else UTF-8 (with or without BOM); else GB18030 when the charset detector
-    finds Chinese; else the detector's encoding when it is fairly sure and
-    the GB18030 reading is implausible (rare characters only); else GB18030
-    with a note. ``binary`` for what is no text, ``encoding`` for text in
-    none of these."""
+@dataclass(frozen=True)
+class Decoded:
+    """What :func:`decode` found: the ``text``, the ``encoding`` it was read
+    in (``"utf-8"``, ``"utf-8-sig"`` for UTF-8 with a byte order mark,
+    ``"utf-16"``, ``"gb18030"`` or the charset detector's name) and, when
+    that encoding is a guess, a ``note`` (one of :data:`ENCODING_NOTES`)."""
+
+    text: str
+    encoding: str
+    note: str | None = None
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a CSV file's bytes: the one decoding of the import, its
+    preview included.
+
+    UTF-16 with a byte order mark; else UTF-8 (``utf-8-sig`` when it starts
+    with a BOM); else GB18030 (GBK, GB2312) when the charset detector finds
+    Chinese; else the detector's encoding when it is fairly sure and the
+    GB18030 reading is implausible (rare characters only); else GB18030 with
+    a note.
+
+    :raises ImportFileError: ``empty`` (no bytes), ``binary`` (no text),
+        ``encoding`` (text in none of these encodings)
+    """
+    if not data:
+        raise ImportFileError("empty")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _try_decode(data, "utf-16")
         if text is None:
             raise ImportFileError("encoding")
-        return text, "utf-16", None
+        return Decoded(text, "utf-16")
     if _looks_binary(data):
         raise ImportFileError("binary")
-    text = _try_decode(data, "utf-8-sig")
+    if data.startswith(codecs.BOM_UTF8):
+        text = _try_decode(data, "utf-8-sig")
+        if text is not None:
+            return Decoded(text, "utf-8-sig")
+    text = _try_decode(data, "utf-8")
     if text is not None:
-        return text, "utf-8", None
+        return Decoded(text, "utf-8")
     guess, confidence = _detect(data)
     chinese = _try_decode(data, "gb18030")
     if guess in _CHINESE_CHARSETS and chinese is not None:
         note = None if confidence >= _DETECT_CONFIDENCE else "encoding_uncertain"
-        return chinese, "gb18030", note
+        return Decoded(chinese, "gb18030", note)
     if (
         guess
         and guess not in _CHINESE_CHARSETS
@@ -446,9 +474,9 @@ def _decode(data: bytes) -> tuple[str, str, str | None]:
     ):
         other = _try_decode(data, guess)
         if other is not None:
-            return other, guess, "encoding_guessed"
+            return Decoded(other, guess, "encoding_guessed")
     if chinese is not None:
-        return chinese, "gb18030", "encoding_uncertain"
+        return Decoded(chinese, "gb18030", "encoding_uncertain")
     raise ImportFileError("encoding")
 
 
@@ -579,10 +607,11 @@ def read_table(
     elif data.startswith(_OLE_MAGIC):
         raise ImportFileError("format", extension="xls")
     elif extension in _CSV_EXTENSIONS:
-        text, encoding, note = _decode(data)
-        if "\x00" in text:  # UTF-16 text holding a NUL
+        decoded = decode(data)
+        if "\x00" in decoded.text:  # UTF-16 text holding a NUL
             raise ImportFileError("binary")
-        raw_rows = _csv_rows(text)
+        encoding, note = decoded.encoding, decoded.note
+        raw_rows = _csv_rows(decoded.text)
     else:
         raise ImportFileError("format", extension=extension)
 
@@ -758,3 +787,60 @@ def rejected_report_csv(
             ]
         )
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# Courier names
+# ---------------------------------------------------------------------------
+
+_ALIAS_SEPARATORS = re.compile(r"[,;\n\r\t，；、]+")
+
+
+def split_aliases(text: str | None) -> list[str]:
+    """The names of an alias list: separated by commas, semicolons, line
+    breaks or the Chinese ``，；、``; stripped, blanks and repeats left out.
+
+    ``"顺丰, 順豐；SF Express"`` gives ``["顺丰", "順豐", "SF Express"]``.
+    """
+    names: list[str] = []
+    for name in _ALIAS_SEPARATORS.split(text or ""):
+        name = name.strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def courier_index(
+    couriers: Iterable[tuple[str, Iterable[str]]],
+) -> dict[str, str]:
+    """The courier code of each text a courier column may hold, by
+    :func:`text_key`.
+
+    :param couriers: ``(code, names)`` of each courier; ``names`` are its
+        name in every language, its aliases (short and full, simplified and
+        traditional Chinese, English: ``顺丰``, ``順豐速運``, ``SF Express``)
+        and other codes (Kuaidi100's ``shunfeng``)
+    :returns: ``{key: code}``; a courier's own code always names it; a name
+        that two couriers share names neither (the row is then refused as an
+        unknown courier rather than given to the wrong one)
+    """
+    codes: dict[str, str] = {}
+    names: dict[str, set[str]] = {}
+    for code, texts in couriers:
+        code_key = text_key(code)
+        if code_key:
+            codes[code_key] = code
+        for text in texts:
+            key = text_key(text)
+            if key:
+                names.setdefault(key, set()).add(code)
+    index = {key: next(iter(found)) for key, found in names.items() if len(found) == 1}
+    index.update(codes)
+    return index
+
+
+def match_courier(text: object, index: Mapping[str, str]) -> str | None:
+    """The code of the courier ``text`` names in ``index`` (see
+    :func:`courier_index`), ``None`` when it names none."""
+    key = text_key(text)
+    return index.get(key) if key else None

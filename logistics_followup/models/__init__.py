@@ -44,3 +44,4 @@ from . import helpdesk_ticket_team
 from . import logistics_revisit
 from . import logistics_revisit_rule
 from . import logistics_call_log
+from . import ir_module_module

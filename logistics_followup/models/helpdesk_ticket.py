@@ -70,7 +70,7 @@ class HelpdeskTicket(models.Model):
         KIND_SELECTION,
         tracking=True,
         help="Set for logistics tickets: they must know the waybill, both "
-        "addresses and both phones before leaving their first stage (R-WB-1).",
+        "addresses and both phones before leaving their first stage.",
     )
     waybill_id = fields.Many2one(
         "logistics.waybill",
@@ -109,7 +109,7 @@ class HelpdeskTicket(models.Model):
     )
     missing_facts = fields.Char(
         compute="_compute_missing_facts",
-        help="What the ticket must still record before it can move on (R-WB-1).",
+        help="What the ticket must still record before it can move on.",
         groups=INTERNAL,
     )
     step_ids = fields.One2many(
@@ -160,7 +160,7 @@ class HelpdeskTicket(models.Model):
         "res.partner", tracking=True, groups=INTERNAL
     )
     root_cause = fields.Text(
-        tracking=True, help="Required to close a complaint (R-CP-1).", groups=INTERNAL
+        tracking=True, help="Required to close a complaint.", groups=INTERNAL
     )
     # R-CP-6: a structured cause and the station it is counted against
     cause_id = fields.Many2one(
@@ -188,7 +188,7 @@ class HelpdeskTicket(models.Model):
         SIGNED_CASE_SELECTION,
         string="Signed but Not Received",
         tracking=True,
-        help="R-PP-8: what happened to a parcel shown as signed.",
+        help="What happened to a parcel shown as signed.",
         groups=INTERNAL,
     )
     # R-PP-4: a type-1 message returns the parcel once its deadline passes

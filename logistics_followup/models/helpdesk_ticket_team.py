@@ -1,13 +1,33 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
+from odoo.tools.translate import LazyTranslate
 
 from ..core import revisit as revisit_core
 from .common import client_notification
 
+_lt = LazyTranslate(__name__)
+
+#: The tiles of helpdesk_mgmt's team dashboard. Their names are code terms of
+#: helpdesk_mgmt, which Odoo reads from helpdesk_mgmt's own catalogues only
+#: (it ships no Chinese one): translated here until it does.
+DASHBOARD_TILES = {
+    "Open Tickets": _lt("Open Tickets"),
+    "Open Tickets without team": _lt("Open Tickets without team"),
+}
+
 
 class HelpdeskTicketTeam(models.Model):
     _inherit = "helpdesk.ticket.team"
+
+    def _retrieve_dashboard(self):
+        """helpdesk_mgmt's dashboard tiles, named in the user's language."""
+        tiles = super()._retrieve_dashboard()
+        for tile in tiles:
+            name = DASHBOARD_TILES.get(tile.get("name"))
+            if name:
+                tile["name"] = self.env._(name)
+        return tiles
 
     def action_rebalance_customers(self):
         """R-RP-5: the supervisor spreads the team's customers again over its

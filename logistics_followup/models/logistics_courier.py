@@ -39,6 +39,13 @@ class LogisticsCourier(models.Model):
     kuaidi100_code = fields.Char(
         help="Company code of this courier at Kuaidi100 (快递100), e.g. shunfeng.",
     )
+    alias_names = fields.Char(
+        string="Other Names",
+        help="Other names of the courier in files and messages, separated by "
+        "commas: short and full names, in simplified and traditional Chinese "
+        "and in English, e.g. 顺丰, 顺丰速运, 順豐, SF Express. Imports "
+        "recognise them whatever the languages installed.",
+    )
     tracking_url = fields.Char(
         string="Tracking URL",
         help="Public tracking page of the courier; {number} is replaced by the "

@@ -25,8 +25,7 @@ class LogisticsIdDocumentType(models.Model):
     accepted = fields.Boolean(
         string="Accepted as Valid ID",
         default=True,
-        help="Documents not accepted are refused when a receipt is signed or "
-        "verified (R-RC-2).",
+        help="Documents not accepted are refused when a receipt is signed or verified.",
     )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)

@@ -18,8 +18,8 @@ class LogisticsPeakPeriod(models.Model):
 
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
-    date_from = fields.Date(string="From", required=True)
-    date_to = fields.Date(string="To", required=True)
+    date_from = fields.Date(string="Start Date", required=True)
+    date_to = fields.Date(string="End Date", required=True)
     yearly = fields.Boolean(
         string="Every Year",
         default=True,

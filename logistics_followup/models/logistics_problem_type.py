@@ -16,10 +16,10 @@ KIND_SELECTION = [
     ("compensation", "Compensation Claim"),
 ]
 DETECTION_SELECTION = [
-    ("no_first_scan", "No first scan after creation (R-PP-5)"),
-    ("stalled", "No new scan at one place (R-PP-6)"),
-    ("at_station", "At the delivering station, not delivered (R-PP-7)"),
-    ("station_message", "Station message deadline (R-PP-4)"),
+    ("no_first_scan", "No first scan after creation"),
+    ("stalled", "No new scan at one place"),
+    ("at_station", "At the delivering station, not delivered"),
+    ("station_message", "Station message deadline"),
     ("exception_scan", "Exception scan (at once)"),
     ("returned", "Returned or returning (at once)"),
     ("lost", "Declared lost (at once)"),
@@ -52,7 +52,8 @@ class LogisticsProblemType(models.Model):
         help="The kind of the tickets opened for this type.",
     )
     rule_ref = fields.Char(
-        string="Rule", help="The rule of the specification, e.g. R-PP-6."
+        string="Rule",
+        help="The rule of the specification this type implements (for maintainers).",
     )
     description = fields.Text(translate=True)
     step_ids = fields.One2many(
@@ -88,7 +89,7 @@ class LogisticsProblemType(models.Model):
     cause_id = fields.Many2one(
         "logistics.cause",
         string="Proposed Cause",
-        help="The cause (R-CP-6) proposed to this type's tickets.",
+        help="The cause proposed to this type's tickets.",
     )
     ticket_count = fields.Integer(compute="_compute_ticket_count")
 

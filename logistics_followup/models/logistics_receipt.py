@@ -81,7 +81,7 @@ class LogisticsReceipt(models.Model):
         required=True,
         tracking=True,
         help="What the shipper requires on the returned receipt, recorded by the "
-        "origin station on the waybill (R-RC-1).",
+        "origin station on the waybill.",
     )
     state = fields.Selection(
         selection=RECEIPT_STATE_SELECTION,
@@ -111,7 +111,7 @@ class LogisticsReceipt(models.Model):
         string="Current Holder",
         readonly=True,
         copy=False,
-        help="Station or person holding the receipt now (R-RC-9).",
+        help="Station or person holding the receipt now.",
     )
     origin_station = fields.Char(related="waybill_id.origin_station")
     destination_station = fields.Char(related="waybill_id.destination_station")
@@ -121,7 +121,7 @@ class LogisticsReceipt(models.Model):
         store=True,
         readonly=False,
         precompute=True,
-        help="The waybill's receiver; the ID must match it exactly (R-RC-4).",
+        help="The waybill's receiver; the ID must match it exactly.",
     )
     consignee_is_company = fields.Boolean(
         string="Consignee is a Company",
@@ -129,8 +129,8 @@ class LogisticsReceipt(models.Model):
         store=True,
         readonly=False,
         precompute=True,
-        help="From the receiver partner: a company signs with its official seal "
-        "(R-RC-5).",
+        # R-RC-5
+        help="From the receiver partner: a company signs with its official seal.",
     )
     # signer: the consignee (person) or the picker (company)
     signer_name = fields.Char(tracking=True)
@@ -139,7 +139,7 @@ class LogisticsReceipt(models.Model):
     )
     signer_id_photocopy = fields.Boolean(
         string="Signer ID is a Photocopy",
-        help="Photocopies are never valid ID (R-RC-2).",
+        help="Photocopies are never valid ID.",
     )
     signer_id_number_enc = fields.Char(
         copy=False, prefetch=False, groups="base.group_system"
@@ -167,7 +167,7 @@ class LogisticsReceipt(models.Model):
     is_delegate = fields.Boolean(
         string="Picked Up by a Delegate",
         help="Someone collected for the consignee: both IDs and both numbers are "
-        "required, and the delegate signs as delegate (R-RC-3).",
+        "required, and the delegate signs as delegate.",
     )
     delegate_name = fields.Char()
     delegate_id_type_id = fields.Many2one(
@@ -208,7 +208,7 @@ class LogisticsReceipt(models.Model):
     sealed_authorisation = fields.Boolean(
         string="Sealed Written Authorisation",
         help="A written authorisation bearing the company's official seal, kept "
-        "with the receipt, plus the picker's ID (R-RC-5).",
+        "with the receipt, plus the picker's ID.",
     )
     authorisation_attachment_ids = fields.Many2many(
         comodel_name="ir.attachment",
@@ -234,11 +234,11 @@ class LogisticsReceipt(models.Model):
         string="Consignee-Change Proof",
         copy=False,
         help="The shipper's consignee-change proof (收货人更改证明): lifts the "
-        "exact name match of R-RC-4.",
+        "exact name match with the consignee.",
     )
     shipper_document_returned = fields.Boolean(
         string="Shipper's Document Signed",
-        help="The shipper's own document came back signed (R-RC-1).",
+        help="The shipper's own document came back signed.",
     )
     # dates (R-RC-7, R-RC-8)
     due_date = fields.Date(
@@ -248,7 +248,7 @@ class LogisticsReceipt(models.Model):
         index=True,
         tracking=True,
         help="Arrival (last batch) + 10 / 15 / 20 days for 0 / 1 / 2 transfers, "
-        "never more than 25 days (R-RC-8, configurable in Settings).",
+        "never more than 25 days (configurable in Settings).",
     )
     is_overdue = fields.Boolean(
         string="Overdue",
@@ -263,12 +263,12 @@ class LogisticsReceipt(models.Model):
     verified_date = fields.Datetime(readonly=True, copy=False)
     handed_over_date = fields.Datetime(readonly=True, copy=False, index=True)
     handed_over_to = fields.Char(
-        help="The customer or sales owner the receipt was handed to (R-RC-7)."
+        help="The customer or sales owner the receipt was handed to."
     )
     reject_reason = fields.Text(
         string="Reason for Re-signing",
         copy=False,
-        help="Why the receipt goes back for re-signing / re-stamping (R-RC-6).",
+        help="Why the receipt goes back for re-signing / re-stamping.",
     )
     reject_count = fields.Integer(
         string="Times Returned", readonly=True, copy=False, default=0

@@ -43,6 +43,7 @@ class LogisticsReceiptEnvelopeLine(models.Model):
     listed = fields.Boolean(default=True, readonly=True)
     found = fields.Boolean(readonly=True)
     result = fields.Selection(
+        string="Check Result",
         selection=[
             ("ok", "Found"),
             ("missing", "Missing"),

@@ -19,6 +19,6 @@ class LogisticsReceiptMove(models.Model):
     state_to = fields.Selection(
         selection=RECEIPT_STATE_SELECTION, readonly=True, required=True
     )
-    location_from = fields.Char(string="From", readonly=True)
-    location_to = fields.Char(string="To", readonly=True)
+    location_from = fields.Char(string="Moved From", readonly=True)
+    location_to = fields.Char(string="Moved To", readonly=True)
     note = fields.Text(readonly=True)

@@ -32,7 +32,7 @@ REPORT_PERIOD = {
 MAX_ATTEMPTS = 5
 REPORT_RUN_STATE_SELECTION = [
     ("pending", "To Send"),
-    ("sent", "Sent"),
+    ("sent", "Mailed"),
     ("failed", "Failed"),
 ]
 

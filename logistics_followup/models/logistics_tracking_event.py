@@ -172,7 +172,9 @@ class LogisticsTrackingEvent(models.Model):
         in a savepoint; when a concurrent transaction wrote the same
         waybills first (serialization failure), they run again in a
         transaction of their own, committed, retried (see
-        :meth:`_ingest_store_apart`).
+        :meth:`_ingest_store_apart`), except under the context key
+        ``logistics_ingest_dry_run`` (the import preview, rolled back by its
+        caller), where the failure is raised.
         """
         self.check_access("create")
         if source not in dict(self._fields["source"].selection):
@@ -204,6 +206,9 @@ class LogisticsTrackingEvent(models.Model):
                     parsed, source, batch.key, courier
                 )
         except CONCURRENCY_ERRORS as error:
+            if self.env.context.get("logistics_ingest_dry_run"):
+                # a preview (rolled back): never commit in a cursor of its own
+                raise
             try:
                 accepted, duplicates, more_rejected = self._ingest_store_apart(
                     parsed, source, batch.key, courier

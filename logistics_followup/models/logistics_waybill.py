@@ -145,7 +145,7 @@ class LogisticsWaybill(models.Model):
         store=True,
         readonly=False,
         help="From the sender's and receiver's province and city; decides the "
-        "normal transit time (R-WB-4).",
+        "normal transit time.",
     )
     expected_date = fields.Datetime(
         string="Expected Delivery",
@@ -158,7 +158,7 @@ class LogisticsWaybill(models.Model):
         string="Overdue",
         compute="_compute_is_overdue",
         search="_search_is_overdue",
-        help="Beyond its normal transit time and not delivered yet (R-WB-4).",
+        help="Beyond its normal transit time and not delivered yet.",
     )
     state = fields.Selection(
         selection=WAYBILL_STATE_SELECTION,
@@ -174,7 +174,7 @@ class LogisticsWaybill(models.Model):
         readonly=True,
         copy=False,
         help="How the parcel was signed for: the evidence a 'signed but not "
-        "received' case needs (R-PP-8).",
+        "received' case needs.",
     )
     last_event_time = fields.Datetime(readonly=True, copy=False, index=True)
     last_event_place = fields.Char(readonly=True, copy=False)
@@ -219,7 +219,7 @@ class LogisticsWaybill(models.Model):
         string="Signed Receipt",
         tracking=True,
         help="The shipper requires a signed receipt (回单) back, with this proof; "
-        "recorded by the origin station (R-RC-1). Setting it creates the "
+        "recorded by the origin station. Setting it creates the "
         "receipt to follow.",
     )
     receipt_ids = fields.One2many(

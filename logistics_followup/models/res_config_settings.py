@@ -62,7 +62,7 @@ class ResConfigSettings(models.TransientModel):
         string="Stalled After (days)",
         default=3.0,
         config_parameter=setting_key("stall_days"),
-        help="R-PP-6: a parcel in transit without a new scan at one place for "
+        help="A parcel in transit without a new scan at one place for "
         "this many days is a problem parcel (peak periods have their own "
         "threshold).",
     )
@@ -70,14 +70,14 @@ class ResConfigSettings(models.TransientModel):
         string="No First Scan After (hours)",
         default=24.0,
         config_parameter=setting_key("no_first_scan_hours"),
-        help="R-PP-5: a waybill created or shipped this long ago without any "
+        help="A waybill created or shipped this long ago without any "
         "scan is a problem parcel.",
     )
     logistics_at_station_hours = fields.Float(
         string="Undelivered at Station After (hours)",
         default=24.0,
         config_parameter=setting_key("at_station_hours"),
-        help="R-PP-7: a parcel at its delivering station this long without "
+        help="A parcel at its delivering station this long without "
         "being delivered is a problem parcel.",
     )
     logistics_deadline_warning_hours = fields.Float(
@@ -104,7 +104,7 @@ class ResConfigSettings(models.TransientModel):
         string="Revisit After Complaint (days)",
         default=1,
         config_parameter=setting_key("complaint_revisit_days"),
-        help="R-CP-1: a closed complaint schedules a revisit this many days later.",
+        help="A closed complaint schedules a revisit this many days later.",
     )
     logistics_round_deadline_mode = fields.Selection(
         selection=[
@@ -114,7 +114,7 @@ class ResConfigSettings(models.TransientModel):
         string="Round Report Deadline",
         default="after_end",
         config_parameter=setting_key("round_deadline_mode"),
-        help="When a delivery round's exception report is due (R-PP-1): a "
+        help="When a delivery round's exception report is due: a "
         "number of hours after the round ends, or a time of day (the next "
         "day's when the round ends after it), in the company's time zone.",
     )
@@ -133,7 +133,7 @@ class ResConfigSettings(models.TransientModel):
         string="Direct Delivery (days)",
         default=10,
         config_parameter=setting_key("receipt_days_direct"),
-        help="Days after arrival to return a receipt without transfer (R-RC-8).",
+        help="Days after arrival to return a receipt without transfer.",
     )
     logistics_receipt_days_one_transfer = fields.Integer(
         string="One Transfer (days)",

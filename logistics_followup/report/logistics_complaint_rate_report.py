@@ -25,7 +25,7 @@ class LogisticsComplaintRateReport(models.Model):
     direction = fields.Selection(DIRECTION_SELECTION, readonly=True)
     station = fields.Char(readonly=True)
     shipped_date = fields.Datetime(string="Shipped On", readonly=True)
-    parcel_count = fields.Integer(string="Parcels", readonly=True)
+    parcel_count = fields.Integer(readonly=True)
     complaint_count = fields.Integer(string="Complaints", readonly=True)
     per_10k = fields.Float(
         string="Complaints per 10,000 Parcels", digits=(16, 2), readonly=True

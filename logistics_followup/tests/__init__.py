@@ -9,6 +9,8 @@ from . import test_stock_picking
 from . import test_webhook
 from . import test_transit
 from . import test_tracking_import
+from . import test_tracking_import_preview
+from . import test_chinese_desk
 from . import test_pull
 from . import test_helpdesk_ticket
 from . import test_problem_detection
