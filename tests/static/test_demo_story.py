@@ -212,7 +212,7 @@ def test_timeline_is_a_journey(xmlid):
     # the demo's own eval expression, in Odoo's eval context
     shipped = _hours_ago(eval(waybill["shipped_date"], EVAL_CONTEXT))
     for row in rows:
-        assert _hours_ago(row["time"]) <= shipped + 0.1, f"{xmlid}: scan before shipping"
+        assert _hours_ago(row["time"]) <= shipped + 0.1, f"{xmlid}: scanned before"
     if rows:
         assert rows[0]["place"] == waybill["origin_station"], f"{xmlid}: first scan"
     state = STATES[xmlid].state
