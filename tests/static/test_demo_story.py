@@ -163,7 +163,7 @@ def test_stations_are_the_story_stations():
         names = [
             (field.text or "").strip()
             for field in etree.parse(str(station_file)).iterfind(
-                "//record/field[@name='name']"
+                ".//record/field[@name='name']"
             )
             if (field.text or "").strip().endswith("网点")
         ]
