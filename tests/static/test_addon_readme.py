@@ -67,3 +67,7 @@ def test_pre_commit_config_is_valid():
     for tool in ("ruff", "pylint-odoo", "docutils"):
         assert f'"{tool}=={pins[tool]}"' in text, f"{tool} pin differs"
     assert "--rcfile=.pylintrc" in text and "gen_addon_readme.py" in text
+
+
+def test_repository_readme_renders_without_warnings():
+    GEN.check_rst((ROOT / "README.rst").read_text(encoding="utf-8"))
