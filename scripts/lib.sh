@@ -13,7 +13,7 @@ die() { warn "error: $*"; exit 1; }
 is_root() { [ "$(id -u)" = 0 ]; }
 
 # find_odoo: sets ODOO_PY to a Python that imports Odoo 19, looking where
-# ARCHITECTURE.md says: $ODOO_PYTHON, /opt/odoo/venv/bin/python, python3.
+# README.rst says ("Prerequisites"): $ODOO_PYTHON, /opt/odoo/venv/bin/python, python3.
 # Always sets ODOO_LOOKED to a human-readable list of the places tried.
 find_odoo() {
     local cand why

@@ -5,5 +5,5 @@
 Nothing in this package imports ``odoo``: the rules are tested on their own
 (``tests/core`` at the repository root) and the ORM layer in ``models/`` calls
 them. Functions return codes and parameters, never translated text; the ORM
-layer turns codes into translated messages (see ``models/`` and DOMAIN.md).
+layer turns codes into translated messages (see ``models/`` and docs/architecture.md).
 """

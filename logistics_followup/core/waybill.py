@@ -1,6 +1,6 @@
 # Copyright 2026 logistics_followup contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Waybill (tracking) number normalisation and validation (DOMAIN.md R-WB-2).
+"""Waybill (tracking) number normalisation and validation (R-WB-2, docs/rules.md).
 
 R-WB-2: the first step on "no record at all" is to verify the waybill number.
 Numbers are normalised (trim, upper-case, strip spaces and dashes) and checked

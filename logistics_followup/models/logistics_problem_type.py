@@ -28,7 +28,7 @@ DETECTION_SELECTION = [
 
 
 class LogisticsProblemType(models.Model):
-    """A case of the problem-parcel taxonomy (DOMAIN.md section 2).
+    """A case of the problem-parcel taxonomy (docs/rules.md, section 2).
 
     Each type carries the seed's handling steps as a checklist copied onto
     its tickets, a default deadline, the parties to contact, whether

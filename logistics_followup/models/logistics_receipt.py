@@ -30,7 +30,7 @@ RECEIPT_STATE_SELECTION = [
     ("handed_over", "Handed Over"),
     ("missing", "Missing"),
 ]
-# who may read ID numbers in clear (ARCHITECTURE.md "Security", PIPL Art. 51)
+# who may read ID numbers in clear (docs/architecture.md "Security", PIPL Art. 51)
 CLEAR_ID_GROUPS = (
     "logistics_followup.group_logistics_receipt_clerk,"
     "logistics_followup.group_logistics_supervisor"

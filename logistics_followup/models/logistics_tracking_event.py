@@ -116,7 +116,7 @@ class LogisticsTrackingEvent(models.Model):
     _waybill_time_idx = models.Index("(waybill_id, event_time DESC, state_rank DESC)")
 
     def init(self):
-        # The big table of the addon: a bigint key (ARCHITECTURE.md).
+        # The big table of the addon: a bigint key (docs/scale-out.md).
         self.env.cr.execute(
             SQL(
                 "SELECT data_type FROM information_schema.columns "
