@@ -46,6 +46,7 @@ __all__ = [
     "courier_code",
     "dedup_key",
     "event_order_key",
+    "event_value",
     "normalize_row",
     "parse_event_time",
 ]
@@ -179,7 +180,8 @@ def dedup_key(
     )
 
 
-def _get(event: object, name: str) -> object:
+def event_value(event: object, name: str) -> object:
+    """A field of an event given as a mapping (rows) or an object (records)."""
     if isinstance(event, Mapping):
         return event.get(name)
     return getattr(event, name, None)
@@ -195,9 +197,9 @@ def event_order_key(event: object) -> tuple[datetime, int, str]:
     every collation orders it like Python does (``COLLATE "C"`` is safest).
     """
     return (
-        _get(event, "time"),
-        STATE_RANK[_get(event, "state")],
-        _get(event, "dedup_key"),
+        event_value(event, "time"),
+        STATE_RANK[event_value(event, "state")],
+        event_value(event, "dedup_key"),
     )
 
 

@@ -4,7 +4,7 @@
 (issue 15, item 9; R-WB-3).
 
 Picked up -> hubs (in transit) -> delivering station -> out for delivery ->
-delivered, built from the states of :mod:`.tracking` (``STATES``,
+delivered, built from the states of :mod:`.status` (``STATES``,
 :func:`~.tracking.derive_state`): the waybill's current state decides the
 current step, its events give each step its time and places. An exception,
 a return or a loss is a marker on the step the parcel had reached.
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from .tracking import _get, event_order_key
+from .events import event_order_key, event_value
 
 __all__ = ["MARKERS", "STEPS", "Journey", "Step", "journey"]
 
@@ -74,7 +74,9 @@ def journey(state: str, events: Iterable[object]) -> Journey:
     if state in STEPS:
         position = STEPS.index(state)
     elif marker:
-        reached = [_get(e, "state") for e in ordered if _get(e, "state") in STEPS]
+        reached = [
+            event_value(e, "state") for e in ordered if event_value(e, "state") in STEPS
+        ]
         position = STEPS.index(reached[-1]) if reached else -1
     else:
         position = -1
@@ -83,15 +85,19 @@ def journey(state: str, events: Iterable[object]) -> Journey:
         if index > position:
             steps.append(Step(key, "todo"))
             continue
-        mine = [e for e in ordered if _get(e, "state") == key]
-        places = {_get(e, "place") for e in mine if _get(e, "place")}
+        mine = [e for e in ordered if event_value(e, "state") == key]
+        places = {event_value(e, "place") for e in mine if event_value(e, "place")}
         steps.append(
             Step(
                 key,
                 "current" if index == position else "done",
-                time=_get(mine[0], "time") if mine else None,
+                time=event_value(mine[0], "time") if mine else None,
                 place=next(
-                    (_get(e, "place") for e in reversed(mine) if _get(e, "place")),
+                    (
+                        event_value(e, "place")
+                        for e in reversed(mine)
+                        if event_value(e, "place")
+                    ),
                     None,
                 ),
                 places=len(places),

@@ -43,7 +43,7 @@ from datetime import date, timedelta
 
 from . import identity
 from .hanzi_variants import same_character
-from .tracking import ARRIVED_STATES
+from .state import ARRIVED_STATES
 
 __all__ = [
     "ACTION_FROM_STATES",
@@ -98,7 +98,7 @@ ROLE_DELEGATE = "delegate"
 # The parcel first (R-RC-7)
 # --------------------------------------------------------------------------
 #: Waybill states of a parcel at its delivering station or delivered
-#: (``core.tracking``: ``at_station`` plus :data:`~.tracking.ARRIVED_STATES`).
+#: (``core.state``: ``at_station`` plus :data:`~.state.ARRIVED_STATES`).
 PARCEL_AT_DESTINATION_STATES = ("at_station", *ARRIVED_STATES)
 
 #: The receipt state each step leads to, for the steps that need the parcel

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from .events import _get, event_order_key
+from .events import event_order_key, event_value
 
 __all__ = ["ARRIVED_STATES", "DerivedState", "derive_state"]
 
@@ -62,27 +62,37 @@ def derive_state(events: Iterable[object]) -> DerivedState | None:
         events,
         key=lambda event: (
             event_order_key(event),
-            _get(event, "signed_by") or "",
-            _get(event, "place") or "",
+            event_value(event, "signed_by") or "",
+            event_value(event, "place") or "",
         ),
     )
-    state = _get(last, "state")
+    state = event_value(last, "state")
     scans = [
-        _get(event, "time") for event in events if _get(event, "state") != "created"
+        event_value(event, "time")
+        for event in events
+        if event_value(event, "state") != "created"
     ]
-    arrivals = [_get(e, "time") for e in events if _get(e, "state") == "at_station"]
+    arrivals = [
+        event_value(e, "time")
+        for e in events
+        if event_value(e, "state") == "at_station"
+    ]
     if not arrivals:
         arrivals = [
             min(
-                (_get(e, "time") for e in events if _get(e, "state") in ARRIVED_STATES),
+                (
+                    event_value(e, "time")
+                    for e in events
+                    if event_value(e, "state") in ARRIVED_STATES
+                ),
                 default=None,
             )
         ]
     return DerivedState(
         state=state,
-        signed_by=_get(last, "signed_by") if state == "delivered" else None,
-        last_event_time=_get(last, "time"),
-        last_event_place=_get(last, "place"),
+        signed_by=event_value(last, "signed_by") if state == "delivered" else None,
+        last_event_time=event_value(last, "time"),
+        last_event_place=event_value(last, "place"),
         first_scan_time=min(scans) if scans else None,
         arrival_time=max((t for t in arrivals if t is not None), default=None),
     )

@@ -339,7 +339,7 @@ class LogisticsTrackingImport(models.TransientModel):
             return Markup("<p class='text-success'>%s</p>") % self.env._(
                 "No row will be rejected."
             )
-        names = [name for name in tracking_core.ROW_FIELDS if name in mapping.values()]
+        names = [name for name in events_core.ROW_FIELDS if name in mapping.values()]
         index_of = {name: index for index, name in mapping.items()}
         head = Markup("").join(
             Markup("<th>%s</th>") % (headers.get(index_of[name]) or name)

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from logistics_followup.core.journey import MARKERS, STEPS, journey
-from logistics_followup.core.tracking import STATES, derive_state
+from logistics_followup.core.state import derive_state
+from logistics_followup.core.status import STATES
 
 T0 = datetime(2026, 11, 10, 8, 0)
 

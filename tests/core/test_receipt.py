@@ -353,13 +353,13 @@ def test_parcel_ready(state, arrived, ready):
 
 
 def test_parcel_ready_reuses_the_tracking_states():
-    from logistics_followup.core import tracking, transit  # noqa: PLC0415
+    from logistics_followup.core import state, status, transit  # noqa: PLC0415
 
-    assert set(tracking.ARRIVED_STATES) <= set(receipt.PARCEL_AT_DESTINATION_STATES)
-    assert set(receipt.PARCEL_AT_DESTINATION_STATES) <= set(tracking.STATES)
+    assert set(state.ARRIVED_STATES) <= set(receipt.PARCEL_AT_DESTINATION_STATES)
+    assert set(receipt.PARCEL_AT_DESTINATION_STATES) <= set(status.STATES)
     # a parcel that is back or lost never has its receipt signed
-    for state in transit.FINAL_STATES:
-        assert receipt.parcel_ready(state, True) is (state == "delivered")
+    for final in transit.FINAL_STATES:
+        assert receipt.parcel_ready(final, True) is (final == "delivered")
     assert set(receipt.PARCEL_STEPS.values()) == {"sign", "receive", "hand_over"}
 
 
