@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .hanzi_variants import variants_of
-from .importer import IGNORE, alias_index, text_key
+from .importer import IGNORE, alias_index, match_courier, text_key
 from .importer import guess_mapping as _guess_mapping
 from .text import shown, storable
 
@@ -586,7 +586,7 @@ def _check_row(
         return "name_missing", {}
     courier_text = row.get("courier", "")
     if courier_text:
-        courier = couriers.get(text_key(courier_text))
+        courier = match_courier(courier_text, couriers)
         if not courier:
             return "courier_unknown", {"value": shown(courier_text)}
     elif default_courier:

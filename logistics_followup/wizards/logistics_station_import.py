@@ -76,7 +76,7 @@ class LogisticsStationImport(models.TransientModel):
                     headers=", ".join(h for h in table.headers if h) or "-",
                 )
             )
-        couriers = self.env["logistics.tracking.import"]._courier_codes()
+        couriers = self.env["logistics.tracking.import"]._courier_index()
         stations, rejections = station_core.parse_rows(
             table.rows,
             mapping,

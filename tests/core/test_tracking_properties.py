@@ -58,7 +58,12 @@ event_lists = st.lists(events(), min_size=1, max_size=12)
 
 
 def _sorted(items):
-    return sorted(items, key=event_order_key)
+    """The events in ``derive_state``'s order: the key triple, then, for two
+    rows of one key (one event stored once), ``signed_by`` and ``place``."""
+    return sorted(
+        items,
+        key=lambda e: (event_order_key(e), e["signed_by"] or "", e["place"] or ""),
+    )
 
 
 @SETTINGS
