@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .hanzi_variants import variants_of
-from .importer import IGNORE, alias_index, match_courier, text_key
+from .importer import IGNORE, alias_index, match_courier
 from .importer import guess_mapping as _guess_mapping
 from .text import shown, storable
 

@@ -20,6 +20,13 @@ EXTRA_CATALOGUES = {"helpdesk_mgmt": "i18n_helpdesk_mgmt"}
 class IrModuleModule(models.Model):
     _inherit = "ir.module.module"
 
+    def _register_hook(self):
+        """When the registry is ready (after ``account``'s hook, which may
+        install the chart of accounts of a new database): the demo company's
+        currency, see ``res.company._logistics_apply_demo_currency``."""
+        super()._register_hook()
+        self.env["res.company"].sudo()._logistics_apply_demo_currency()
+
     def _load_module_terms(self, modules, langs, overwrite=False):
         """Also load our catalogues of the terms of other modules
         (:data:`EXTRA_CATALOGUES`) whenever their terms or ours are loaded:

@@ -61,6 +61,8 @@ SETTINGS: dict[str, Setting] = {
     # revisits (R-RV-4)
     "revisit_quota": Setting(int, 4),
     "revisit_daily_max": Setting(int, 12),
+    # the demo company's currency (an XML id), applied once after the install
+    "demo_currency": Setting(str, None),
 }
 
 

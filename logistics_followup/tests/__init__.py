@@ -34,3 +34,4 @@ from . import test_caller_lookup
 from . import test_reply
 from . import test_navigation
 from . import test_reply_web_client
+from . import test_demo_currency

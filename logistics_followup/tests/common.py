@@ -25,6 +25,24 @@ def scan_row(**overrides):
     return row
 
 
+def kuaidi100_param(data, status="polling", message="", **extra):
+    """A Kuaidi100 subscription push of ``WEBHOOK_NUMBER`` (SF) with the scans
+    ``data``; ``extra`` adds or replaces top-level keys."""
+    param = {
+        "status": status,
+        "message": message,
+        "lastResult": {
+            "message": "ok",
+            "nu": WEBHOOK_NUMBER,
+            "com": "shunfeng",
+            "state": "0",
+            "data": data,
+        },
+    }
+    param.update(extra)
+    return param
+
+
 class WebhookCase(HttpCase):
     """Signed calls of the courier webhook and the Kuaidi100 push: SF with
     ``secret``, the Kuaidi100 salt ``salt``, and the events stored since the
@@ -87,6 +105,19 @@ class WebhookCase(HttpCase):
 
 class LogisticsCommon(BaseCommon):
     """Users of each role, created without relying on demo data."""
+
+    def run_cron(self, xmlid, ready_only=False):
+        """The cron as Odoo's cron runner starts it: its job acquired and
+        processed from a fresh cursor and environment (``ready_only``: only
+        if it is due or triggered, as the runner would)."""
+        cron = self.env.ref(xmlid)
+        self.env.flush_all()
+        IrCron = self.registry["ir.cron"]
+        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            job = IrCron._acquire_one_job(cr, cron.id, include_not_ready=not ready_only)
+            self.assertTrue(job, "the cron job could be acquired")
+            IrCron._process_job(cr, job)
+        self.env.invalidate_all()
 
     @classmethod
     def setUpClass(cls):

@@ -22,14 +22,14 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..core import webhook as webhook_core
-from .common import WebhookCase
+from .common import WEBHOOK_NUMBER, WebhookCase, kuaidi100_param
 
 _logger = logging.getLogger(__name__)
 
 SEED = 20261201
 SECRET = "s3cret-for-fuzz"
 SALT = "fuzz-salt"
-NUMBER = "SF3299150988269"
+NUMBER = WEBHOOK_NUMBER
 #: hostile inputs to send at least, and the time after which no new request
 #: starts (a 2-core machine shared with other work needs about 30 s)
 MIN_INPUTS = 1000
@@ -291,16 +291,7 @@ class TestFuzzEndpoints(WebhookCase):
                     item = rng.choice(item_breakers)(item)
                     bad += 1
                 items.append(item)
-            param = {
-                "status": "polling",
-                "message": "",
-                "lastResult": {
-                    "nu": NUMBER,
-                    "com": "shunfeng",
-                    "state": "0",
-                    "data": items,
-                },
-            }
+            param = kuaidi100_param(items)
             refused = rng.random() < 0.25
             if refused:
                 self.good -= len(items) - bad

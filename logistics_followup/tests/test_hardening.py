@@ -15,7 +15,7 @@ from odoo.tools import mute_logger
 
 from ..core import portal as portal_core
 from .common import WEBHOOK_NUMBER as NUMBER
-from .common import WebhookCase
+from .common import WebhookCase, kuaidi100_param
 from .common import scan_row as event
 
 
@@ -23,27 +23,16 @@ class HardeningCommon(WebhookCase):
     secret = "s3cret-for-hardening"
 
     def push(self, data=None, **extra):
-        param = {
-            "status": "polling",
-            "message": "",
-            "lastResult": {
-                "nu": NUMBER,
-                "com": "shunfeng",
-                "state": "0",
-                "data": data
-                if data is not None
-                else [
-                    {
-                        "context": "顺丰速运 已收取快件",
-                        "ftime": "2026-11-10 09:00:00",
-                        "areaName": "广东,深圳市",
-                        "status": "揽收",
-                    }
-                ],
-            },
-        }
-        param.update(extra)
-        return param
+        if data is None:
+            data = [
+                {
+                    "context": "顺丰速运 已收取快件",
+                    "ftime": "2026-11-10 09:00:00",
+                    "areaName": "广东,深圳市",
+                    "status": "揽收",
+                }
+            ]
+        return kuaidi100_param(data, **extra)
 
     def events(self):
         return self.new_events()

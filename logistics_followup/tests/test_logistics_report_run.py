@@ -296,15 +296,8 @@ class TestReportMailing(RunCommon):
         cls.no_email = cls.env["res.partner"].create({"name": "无邮箱主管"})
         cls.env.company.logistics_report_partner_ids = cls.extra | cls.no_email
 
-    def run_cron(self):
-        cron = self.env.ref("logistics_followup.ir_cron_send_reports")
-        self.env.flush_all()
-        IrCron = self.registry["ir.cron"]
-        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
-            job = IrCron._acquire_one_job(cr, cron.id, include_not_ready=True)
-            self.assertTrue(job, "the cron job could be acquired")
-            IrCron._process_job(cr, job)
-        self.env.invalidate_all()
+    def run_reports_cron(self):
+        self.run_cron("logistics_followup.ir_cron_send_reports")
 
     def send_patched(self, fail=False):
         sent = []
@@ -339,7 +332,7 @@ class TestReportMailing(RunCommon):
         recipient without email is reported; a second run sends nothing."""
         sent, patcher = self.send_patched()
         with freeze_time("2026-11-30 03:00:00"), patcher:
-            self.run_cron()
+            self.run_reports_cron()
             weekly = self.runs().filtered(lambda r: r.report.startswith("weekly"))
             self.assertEqual(len(weekly), 2)
             for run in weekly:
@@ -358,7 +351,7 @@ class TestReportMailing(RunCommon):
                 self.assertIn(b"2026-11-23", attachment.raw)
             count = len(sent)
             self.assertGreaterEqual(count, 2)
-            self.run_cron()
+            self.run_reports_cron()
             self.assertEqual(len(sent), count, "a second run sends nothing")
             # the two weekly reports and the four monthly ones of October
             self.assertEqual(len(self.runs()), 6)
@@ -368,7 +361,7 @@ class TestReportMailing(RunCommon):
         reports of the week before, missed on Monday, are caught up late."""
         _sent, patcher = self.send_patched()
         with freeze_time("2026-12-02 01:00:00"), patcher:  # Wednesday 09:00
-            self.run_cron()
+            self.run_reports_cron()
         monthly = self.runs().filtered(lambda r: r.report.startswith("monthly"))
         self.assertEqual(len(monthly), 4)
         for run in monthly:
@@ -389,14 +382,14 @@ class TestReportMailing(RunCommon):
             failing,
             mute_logger("odoo.addons.mail.models.mail_mail"),
         ):
-            self.run_cron()
+            self.run_reports_cron()
         failed = self.runs().filtered(lambda r: r.report == "weekly_complaint")
         self.assertEqual(failed.state, "failed", failed.mail_id.failure_reason)
         self.assertIn("SMTP server down", failed.error)
         self.assertEqual(failed.attempt_count, 1)
         sent, patcher = self.send_patched()
         with freeze_time("2026-11-30 04:00:00"), patcher:
-            self.run_cron()
+            self.run_reports_cron()
         self.assertEqual(failed.state, "sent")
         self.assertEqual(failed.attempt_count, 2)
         self.assertFalse(failed.error)

@@ -127,13 +127,8 @@ class TestNotification(NotificationCommon):
         self.assertTrue(
             self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         )
-        self.env.flush_all()
-        IrCron = self.registry["ir.cron"]
-        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
-            job = IrCron._acquire_one_job(cr, cron.id)
-            self.assertTrue(job, "triggered, the job is ready")
-            IrCron._process_job(cr, job)
-        self.env.invalidate_all()
+        # triggered, the job is ready
+        self.run_cron("logistics_followup.ir_cron_notify_dispatch", ready_only=True)
         told = self.told(waybill)
         self.assertEqual(told.milestone, "out_for_delivery")
         self.assertEqual(told.mail_id.state, "outgoing")

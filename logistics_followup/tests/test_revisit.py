@@ -106,17 +106,6 @@ class RevisitCommon(LogisticsCommon):
             [("partner_id", "=", partner.id), ("state", "=", "planned")]
         )
 
-    def run_cron(self, xmlid):
-        """The cron as Odoo's cron runner starts it (test_ticket_routing)."""
-        cron = self.env.ref(xmlid)
-        self.env.flush_all()
-        IrCron = self.registry["ir.cron"]
-        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
-            job = IrCron._acquire_one_job(cr, cron.id, include_not_ready=True)
-            self.assertTrue(job, "the cron job could be acquired")
-            IrCron._process_job(cr, job)
-        self.env.invalidate_all()
-
 
 @tagged("post_install", "-at_install")
 class TestRevisitRules(RevisitCommon):

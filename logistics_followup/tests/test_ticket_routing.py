@@ -82,19 +82,6 @@ class RoutingCommon(LogisticsCommon):
             [("waybill_id", "=", waybill.id), ("logistics_open", "=", True)]
         )
 
-    def run_cron(self, xmlid, ready_only=False):
-        """The cron as Odoo's cron runner starts it: its job acquired and
-        processed from a fresh cursor and environment (``ready_only``: only
-        if it is due or triggered, as the runner would)."""
-        cron = self.env.ref(xmlid)
-        self.env.flush_all()
-        IrCron = self.registry["ir.cron"]
-        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
-            job = IrCron._acquire_one_job(cr, cron.id, include_not_ready=not ready_only)
-            self.assertTrue(job, "the cron job could be acquired")
-            IrCron._process_job(cr, job)
-        self.env.invalidate_all()
-
 
 @tagged("post_install", "-at_install")
 class TestTicketRouting(RoutingCommon):

@@ -657,6 +657,29 @@ class TestIngestConcurrency(TransactionCase):
     def _real_env(self, cr):
         return api.Environment(cr, SUPERUSER_ID, {})
 
+    def assert_committed(self, dbname, numbers, events):
+        """What the concurrent calls committed: each waybill of ``numbers``
+        with ``events`` distinct events, delivered."""
+        with closing(sql_db.db_connect(dbname).cursor()) as cr:
+            cr.execute(
+                "SELECT w.number, count(e.id), count(DISTINCT e.dedup_key), "
+                "min(w.state) FROM logistics_waybill w "
+                "JOIN logistics_tracking_event e ON e.waybill_id = w.id "
+                "WHERE w.number = ANY(%s) GROUP BY w.number ORDER BY 1",
+                [numbers],
+            )
+            self.assertEqual(
+                cr.fetchall(), [(n, events, events, "delivered") for n in numbers]
+            )
+
+    def drop_committed(self, dbname, numbers):
+        """Delete the waybills the concurrent calls committed (and their events)."""
+        with closing(sql_db.db_connect(dbname).cursor()) as cr:
+            cr.execute(
+                "DELETE FROM logistics_waybill WHERE number = ANY(%s)", [numbers]
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+
     def test_concurrent_overlapping_batches(self):
         dbname = self.env.cr.dbname
         base = time.time_ns() % 10**12
@@ -717,23 +740,9 @@ class TestIngestConcurrency(TransactionCase):
             self.assertEqual(
                 results["a"]["duplicates"] + results["b"]["duplicates"], 2 * 3
             )
-            with closing(sql_db.db_connect(dbname).cursor()) as cr:
-                cr.execute(
-                    "SELECT w.number, count(e.id), count(DISTINCT e.dedup_key), "
-                    "min(w.state) FROM logistics_waybill w "
-                    "JOIN logistics_tracking_event e ON e.waybill_id = w.id "
-                    "WHERE w.number = ANY(%s) GROUP BY w.number ORDER BY 1",
-                    [numbers],
-                )
-                self.assertEqual(
-                    cr.fetchall(), [(n, 9, 9, "delivered") for n in numbers]
-                )
+            self.assert_committed(dbname, numbers, 9)
         finally:
-            with closing(sql_db.db_connect(dbname).cursor()) as cr:
-                cr.execute(
-                    "DELETE FROM logistics_waybill WHERE number = ANY(%s)", [numbers]
-                )
-                cr.commit()  # pylint: disable=invalid-commit
+            self.drop_committed(dbname, numbers)
 
     def test_concurrent_jobs_without_retry(self):
         """Issue 11 item 5: three background jobs (no ``retrying`` around
@@ -811,23 +820,9 @@ class TestIngestConcurrency(TransactionCase):
             self.assertEqual(
                 sum(r["accepted"] + r["duplicates"] for r in done), 3 * 4 * 6
             )
-            with closing(sql_db.db_connect(dbname).cursor()) as cr:
-                cr.execute(
-                    "SELECT w.number, count(e.id), count(DISTINCT e.dedup_key), "
-                    "min(w.state) FROM logistics_waybill w "
-                    "JOIN logistics_tracking_event e ON e.waybill_id = w.id "
-                    "WHERE w.number = ANY(%s) GROUP BY w.number ORDER BY 1",
-                    [numbers],
-                )
-                self.assertEqual(
-                    cr.fetchall(), [(n, 12, 12, "delivered") for n in numbers]
-                )
+            self.assert_committed(dbname, numbers, 12)
         finally:
-            with closing(sql_db.db_connect(dbname).cursor()) as cr:
-                cr.execute(
-                    "DELETE FROM logistics_waybill WHERE number = ANY(%s)", [numbers]
-                )
-                cr.commit()  # pylint: disable=invalid-commit
+            self.drop_committed(dbname, numbers)
 
     def test_caller_holding_the_locks_gets_its_serialization_failure(self):
         """When the caller's own transaction holds a lock on one of the

@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 
 from ..core import webhook as webhook_core
 from .common import WEBHOOK_NUMBER as NUMBER
-from .common import WebhookCase
+from .common import WebhookCase, kuaidi100_param
 from .common import scan_row as event
 
 SECRET = "s3cret-for-tests"
@@ -140,34 +140,23 @@ class TestWebhook(WebhookCase):
         )
 
     def push(self, status="polling", message="", **extra):
-        param = {
-            "status": status,
-            "message": message,
-            "lastResult": {
-                "message": "ok",
-                "nu": NUMBER,
-                "com": "shunfeng",
-                "state": "0",
-                "data": [
-                    {
-                        "context": "【深圳转运中心】已发出",
-                        "time": "2026-11-10 21:00:00",
-                        "ftime": "2026-11-10 21:00:00",
-                        "areaName": "广东,深圳市",
-                        "status": "在途",
-                    },
-                    {
-                        "context": "顺丰速运 已收取快件",
-                        "time": "2026-11-10 09:00:00",
-                        "ftime": "2026-11-10 09:00:00",
-                        "areaName": "广东,深圳市",
-                        "status": "揽收",
-                    },
-                ],
+        scans = [
+            {
+                "context": "【深圳转运中心】已发出",
+                "time": "2026-11-10 21:00:00",
+                "ftime": "2026-11-10 21:00:00",
+                "areaName": "广东,深圳市",
+                "status": "在途",
             },
-        }
-        param.update(extra)
-        return param
+            {
+                "context": "顺丰速运 已收取快件",
+                "time": "2026-11-10 09:00:00",
+                "ftime": "2026-11-10 09:00:00",
+                "areaName": "广东,深圳市",
+                "status": "揽收",
+            },
+        ]
+        return kuaidi100_param(scans, status, message, **extra)
 
     def test_kuaidi100_push(self):
         response = self.kuaidi100(self.push())
