@@ -21,6 +21,7 @@ English and translated into Chinese only).
 """
 
 import re
+import unicodedata
 
 #: Titles a partner may carry (res.partner.logistics_title).
 TITLES = ("mr", "ms")
@@ -69,6 +70,23 @@ def surname(name: str | None) -> str:
     return name[0]
 
 
+def _trimmed(name: str) -> str:
+    """``name`` without punctuation at its ends (``,张三。`` → ``张三``), so
+    that the greeting never reads "Dear ,"; an opening bracket may start it
+    and a closing one end it (``张三(经理)``)."""
+
+    def loose(char: str, bracket: str) -> bool:
+        category = unicodedata.category(char)
+        return category.startswith("P") and category != bracket
+
+    start, end = 0, len(name)
+    while start < end and (name[start].isspace() or loose(name[start], "Ps")):
+        start += 1
+    while end > start and (name[end - 1].isspace() or loose(name[end - 1], "Pe")):
+        end -= 1
+    return name[start:end]
+
+
 def salutation(
     name: str | None,
     lang: str | None,
@@ -78,7 +96,7 @@ def salutation(
     """The opening line of a reply to ``name`` in ``lang`` (see the module
     docstring). ``title``: one of :data:`TITLES` or empty; an unknown title
     counts as none."""
-    name = " ".join((name or "").split())
+    name = _trimmed(" ".join((name or "").split()))
     if not any(char.isalnum() for char in name):
         name = ""  # punctuation only: nobody to name
     title = title if title in TITLES and not is_company else None

@@ -50,6 +50,13 @@ def test_surname(name, expected):
     assert reply.surname(name) == expected
 
 
+def test_punctuation_at_the_ends_of_a_name_is_dropped():
+    """A comma or a full stop typed around the name never reads "Dear ,"."""
+    assert reply.salutation(",0", "en_US") == "Dear 0,"
+    assert reply.salutation("，张三。", "zh_CN") == "张三 您好："
+    assert reply.salutation("张三(经理)", "zh_CN") == "张三(经理) 您好："
+
+
 def test_chinese_languages():
     assert all(reply.is_chinese_lang(x) for x in ("zh_CN", "zh_TW", "zh_HK", "zh"))
     assert not any(reply.is_chinese_lang(x) for x in ("en_US", "", None, "fr_FR"))
